@@ -1,0 +1,55 @@
+# Two commands matter: `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup python assets translations database catalogs lint clean
+
+run: setup
+	@echo "Kyoso Portal on http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)"
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+setup: python assets translations database
+
+python: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Front-end assets from the npm registry, copied into static/vendor/ (git-ignored).
+assets: node_modules/.installed
+	rm -rf static/vendor
+	mkdir -p static/vendor/htmx static/vendor/design-tokens
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	cp node_modules/@digital-go-jp/design-tokens/dist/tokens.css node_modules/@digital-go-jp/design-tokens/LICENSE static/vendor/design-tokens/
+
+translations: python
+	$(BIN)/pybabel compile --statistics -d translations
+
+# The SQLite database under instance/, upgraded, with the demo data when it is empty.
+database: python
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+
+# After changing interface text: re-extract strings and rewrite the ja/en catalogs.
+catalogs: python
+	$(BIN)/python tools/update_catalogs.py
+
+lint: python
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor translations/*/LC_MESSAGES/*.mo

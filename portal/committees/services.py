@@ -1,0 +1,115 @@
+"""Committee pages: current term, members by category, meetings of a term with their materials."""
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.committees.models import (
+    CATEGORY_TITLES,
+    ROLE_ORDER,
+    Committee,
+    CommitteeMember,
+    CommitteeTerm,
+    PublishStatus,
+)
+from portal.core.timefmt import TOKYO, now_utc, tokyo_today
+from portal.documents.models import Document
+from portal.extensions import db
+from portal.meetings.models import Meeting
+from portal.meetings.services import VISIBLE
+
+
+def published_committees():
+    query = (
+        sa.select(Committee)
+        .where(Committee.status == PublishStatus.PUBLISHED)
+        .options(selectinload(Committee.terms))
+        .order_by(Committee.id)
+    )
+    return db.session.scalars(query).all()
+
+
+def get_committee_or_404(slug: str) -> Committee:
+    query = (
+        sa.select(Committee)
+        .where(Committee.slug == slug, Committee.status == PublishStatus.PUBLISHED)
+        .options(selectinload(Committee.terms))
+    )
+    committee = db.session.scalar(query)
+    if committee is None:
+        abort(404)
+    return committee
+
+
+def current_term(committee: Committee, today: date | None = None) -> CommitteeTerm | None:
+    """The term running today, else the latest one that has started."""
+    today = today or tokyo_today()
+    started = [term for term in committee.terms if term.starts_on <= today]
+    running = [term for term in started if today <= term.ends_on]
+    return (running or started or [None])[0]
+
+
+def get_term_or_404(committee: Committee, number: int) -> CommitteeTerm:
+    for term in committee.terms:
+        if term.number == number:
+            return term
+    abort(404)
+
+
+def members_by_category(term: CommitteeTerm):
+    """[(category title, [members])], chair and vice-chair first within each category."""
+    members = db.session.scalars(
+        sa.select(CommitteeMember).where(CommitteeMember.term_id == term.id)
+    ).all()
+    groups = []
+    for category, title in CATEGORY_TITLES.items():
+        in_category = sorted(
+            (m for m in members if m.category == category), key=lambda m: (ROLE_ORDER[m.role], m.position)
+        )
+        if in_category:
+            groups.append((title, in_category))
+    return groups
+
+
+def _tokyo_bounds(term: CommitteeTerm):
+    begin = datetime(term.starts_on.year, term.starts_on.month, term.starts_on.day, tzinfo=TOKYO)
+    end_day = term.ends_on + timedelta(days=1)
+    end = datetime(end_day.year, end_day.month, end_day.day, tzinfo=TOKYO)
+    return begin, end
+
+
+def term_meetings(committee: Committee, term: CommitteeTerm):
+    """(upcoming, past) meetings of one term, with agenda and published materials loaded."""
+    begin, end = _tokyo_bounds(term)
+    query = (
+        sa.select(Meeting)
+        .where(
+            Meeting.committee_id == committee.id,
+            Meeting.status.in_(VISIBLE),
+            Meeting.starts_at >= begin,
+            Meeting.starts_at < end,
+        )
+        .options(
+            joinedload(Meeting.venue),
+            selectinload(Meeting.agenda_items),
+            selectinload(Meeting.documents),
+        )
+        .order_by(Meeting.starts_at)
+    )
+    meetings = db.session.scalars(query).unique().all()
+    now = now_utc()
+    upcoming = [m for m in meetings if m.starts_at >= now]
+    past = [m for m in meetings if m.starts_at < now]
+    return upcoming, list(reversed(past))
+
+
+def committee_documents(committee: Committee):
+    """Reports and other papers of the committee itself (答申), newest first."""
+    query = (
+        sa.select(Document)
+        .where(Document.committee_id == committee.id, Document.status == PublishStatus.PUBLISHED)
+        .order_by(Document.created_at.desc(), Document.id.desc())
+    )
+    return db.session.scalars(query).all()

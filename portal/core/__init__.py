@@ -1,0 +1,1 @@
+"""Helpers shared by every feature: i18n, time formatting, htmx rendering, assets, errors."""

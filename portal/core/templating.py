@@ -1,0 +1,47 @@
+"""Jinja filters and globals shared by every template."""
+
+from flask import Flask
+from flask_babel import format_decimal
+
+from portal.core import assets, timefmt
+from portal.core.i18n import current_lang
+
+
+def filesize(num: int | None) -> str:
+    if not num:
+        return ""
+    if num < 1024 * 1024:
+        return f"{format_decimal(max(1, round(num / 1024)))} KB"
+    return f"{format_decimal(round(num / 1024 / 1024, 1))} MB"
+
+
+def field_attrs(field, hint=None) -> dict:
+    """aria-describedby ties hint and error to the control; aria-invalid marks a wrong value."""
+    ids = []
+    if hint:
+        ids.append(f"{field.id}-hint")
+    if field.errors:
+        ids.append(f"{field.id}-error")
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+def init_app(app: Flask) -> None:
+    assets.init_app(app)
+    app.jinja_env.filters.update(
+        when=timefmt.format_when,
+        day=lambda value: timefmt.format_day(timefmt.to_tokyo(value).date() if hasattr(value, "hour") else value),
+        datetime=timefmt.format_datetime,
+        timerange=timefmt.format_time_range,
+        filesize=filesize,
+        number=format_decimal,
+    )
+    app.jinja_env.globals.update(field_attrs=field_attrs, days_left=timefmt.days_left, format_month=timefmt.format_month)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def page_language():
+        lang = current_lang()
+        return {"lang": lang, "other_lang": "en" if lang == "ja" else "ja"}

@@ -1,0 +1,1 @@
+"""Demo data from the city documents in shared/seeds (fictional names for private people)."""

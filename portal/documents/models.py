@@ -1,0 +1,86 @@
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.committees.models import PublishStatus
+from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.extensions import db
+
+
+class DocumentKind(enum.StrEnum):
+    AGENDA = "agenda"  # 次第
+    HANDOUT = "handout"  # 資料
+    MINUTES = "minutes"  # 会議録
+    DRAFT = "draft"  # 案
+    REPORT = "report"  # 答申・報告
+
+
+KIND_TITLES = {
+    DocumentKind.AGENDA: _l("Agenda"),
+    DocumentKind.HANDOUT: _l("Handout"),
+    DocumentKind.MINUTES: _l("Minutes"),
+    DocumentKind.DRAFT: _l("Draft"),
+    DocumentKind.REPORT: _l("Report"),
+}
+
+
+class Document(db.Model):
+    """資料: a file attached to exactly one meeting, committee or consultation."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind, "kind"))
+    status: Mapped[PublishStatus] = mapped_column(
+        enum_type(PublishStatus, "status"), default=PublishStatus.DRAFT
+    )
+    title_ja: Mapped[str] = mapped_column(sa.String(255))
+    title_en: Mapped[str | None] = mapped_column(sa.String(255))
+    #: a plain-text summary for people who cannot read the file
+    summary_ja: Mapped[str | None] = mapped_column(sa.Text)
+    summary_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: the language the file itself is written in
+    language: Mapped[str] = mapped_column(sa.String(8), default="ja")
+    #: the uploader's file name, for display and download only, never a path
+    original_filename: Mapped[str] = mapped_column(sa.String(255))
+    #: random name under the upload folder
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    mime_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int] = mapped_column(default=0)
+    page_count: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    committee_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("committees.id", ondelete="CASCADE"), index=True
+    )
+    consultation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    meeting = relationship("Meeting")
+    committee = relationship("Committee")
+    consultation = relationship("Consultation")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN meeting_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN committee_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN consultation_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_parent",
+        ),
+        sa.CheckConstraint("size_bytes >= 0", name="size_not_negative"),
+    )
+
+    @property
+    def kind_title(self):
+        return KIND_TITLES[self.kind]
+
+    @property
+    def file_type(self) -> str:
+        return {"application/pdf": "PDF"}.get(self.mime_type, self.mime_type.split("/")[-1].upper())
+
+    def __repr__(self) -> str:
+        return f"<Document {self.id} {self.kind}>"

@@ -1,0 +1,15 @@
+from flask import send_file
+
+from portal.documents import bp, services
+
+
+@bp.get("/documents/<int:document_id>")
+def download(document_id: int):
+    document = services.get_public_document_or_404(document_id)
+    return send_file(
+        services.file_path(document),
+        mimetype=document.mime_type,
+        as_attachment=True,
+        download_name=document.original_filename,
+        max_age=3600,
+    )

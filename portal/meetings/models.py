@@ -1,0 +1,186 @@
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.areas.models import Area, Venue
+from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.extensions import db
+
+
+class MeetingKind(enum.StrEnum):
+    AREA_MEETING = "area_meeting"
+    FORUM = "forum"
+    SEMINAR = "seminar"
+    BRIEFING = "briefing"
+    COMMITTEE = "committee"
+
+
+KIND_TITLES = {
+    MeetingKind.AREA_MEETING: _l("Area meeting"),
+    MeetingKind.FORUM: _l("Forum"),
+    MeetingKind.SEMINAR: _l("Seminar / workshop"),
+    MeetingKind.BRIEFING: _l("Briefing"),
+    MeetingKind.COMMITTEE: _l("Committee meeting"),
+}
+
+
+class MeetingFormat(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+FORMAT_TITLES = {
+    MeetingFormat.IN_PERSON: _l("In person"),
+    MeetingFormat.ONLINE: _l("Online"),
+    MeetingFormat.HYBRID: _l("In person and online"),
+}
+
+
+class MeetingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+STATUS_TITLES = {
+    MeetingStatus.DRAFT: _l("Draft"),
+    MeetingStatus.PUBLISHED: _l("Published"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class Accommodation(db.Model):
+    """合理的配慮: one kind of help a participant can ask for, with its lead time."""
+
+    __tablename__ = "accommodations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_ja: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str | None] = mapped_column(sa.String(120))
+    description_ja: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: days before the meeting a request must arrive to be arranged in time
+    lead_days: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (sa.CheckConstraint("lead_days >= 0", name="lead_days_not_negative"),)
+
+    def __repr__(self) -> str:
+        return f"<Accommodation {self.code}>"
+
+
+meeting_accommodations = sa.Table(
+    "meeting_accommodations",
+    db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("accommodation_id", sa.ForeignKey("accommodations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Meeting(db.Model):
+    """会議・イベント: every gathering a resident can attend."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind, "kind"), index=True)
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_type(MeetingStatus, "status"), default=MeetingStatus.DRAFT, index=True
+    )
+    title_ja: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    summary_ja: Mapped[str | None] = mapped_column(sa.Text)
+    summary_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: None = citywide
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id"), index=True)
+    committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"), index=True)
+    #: the committee meeting's number within its term (第3回)
+    number: Mapped[int | None]
+    format: Mapped[MeetingFormat] = mapped_column(
+        enum_type(MeetingFormat, "format"), default=MeetingFormat.IN_PERSON
+    )
+    starts_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    ends_at = mapped_column(UTCDateTime)
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
+    #: joining link for online/hybrid meetings, shown only to confirmed registrants
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    #: None = no limit
+    capacity: Mapped[int | None]
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    #: seats staff hold back (press, guests, people needing accommodation)
+    reserved_seats: Mapped[int] = mapped_column(default=0)
+    registration_opens_at = mapped_column(UTCDateTime)
+    registration_closes_at = mapped_column(UTCDateTime)
+    cancel_reason_ja: Mapped[str | None] = mapped_column(sa.Text)
+    cancel_reason_en: Mapped[str | None] = mapped_column(sa.Text)
+    attendance: Mapped[int | None]
+    report_ja: Mapped[str | None] = mapped_column(sa.Text)
+    report_en: Mapped[str | None] = mapped_column(sa.Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    area: Mapped[Area | None] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+    committee = relationship("Committee", back_populates="meetings")
+    accommodations = relationship(
+        Accommodation, secondary=meeting_accommodations, order_by=Accommodation.position
+    )
+    agenda_items = relationship(
+        "AgendaItem", order_by="AgendaItem.position", cascade="all, delete-orphan", back_populates="meeting"
+    )
+    documents = relationship(
+        "Document",
+        primaryjoin="and_(Document.meeting_id == Meeting.id, Document.status == 'published')",
+        order_by="Document.position",
+        viewonly=True,
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
+        sa.CheckConstraint("reserved_seats >= 0", name="reserved_seats_not_negative"),
+        sa.CheckConstraint(
+            "capacity IS NULL OR seats_taken + reserved_seats <= capacity", name="seats_within_capacity"
+        ),
+        sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
+    )
+
+    @property
+    def kind_title(self):
+        return KIND_TITLES[self.kind]
+
+    @property
+    def format_title(self):
+        return FORMAT_TITLES[self.format]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.reserved_seats - self.seats_taken)
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.kind} {self.starts_at:%Y-%m-%d}>"
+
+
+class AgendaItem(db.Model):
+    """次第: one item of a meeting's agenda."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title_ja: Mapped[str] = mapped_column(sa.String(255))
+    title_en: Mapped[str | None] = mapped_column(sa.String(255))
+    meeting = relationship(Meeting, back_populates="agenda_items")
+
+    def __repr__(self) -> str:
+        return f"<AgendaItem {self.meeting_id}#{self.position}>"

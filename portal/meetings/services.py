@@ -1,0 +1,122 @@
+"""Meeting queries: what the public sees and how it is filtered."""
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.areas.models import Area
+from portal.core.timefmt import month_bounds, now_utc
+from portal.extensions import db
+from portal.meetings.models import Accommodation, Meeting, MeetingStatus, meeting_accommodations
+
+#: statuses the public may open by URL; a cancelled meeting stays reachable to say it is cancelled
+VISIBLE = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
+
+
+def with_listing_details(query):
+    return query.options(
+        joinedload(Meeting.area),
+        joinedload(Meeting.venue),
+        joinedload(Meeting.committee),
+        selectinload(Meeting.accommodations),
+    )
+
+
+def listed():
+    """Published meetings (cancelled and draft ones are not listed)."""
+    return sa.select(Meeting).where(Meeting.status == MeetingStatus.PUBLISHED)
+
+
+def filtered_meetings(filters: dict):
+    query = with_listing_details(listed())
+    now = now_utc()
+    if kind := filters.get("kind"):
+        query = query.where(Meeting.kind == kind)
+    if slug := filters.get("area"):
+        query = query.where(Meeting.area.has(Area.slug == slug))
+    if month := filters.get("month"):
+        year, mon = (int(part) for part in month.split("-"))
+        start, end = month_bounds(year, mon)
+        query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+    if codes := filters.get("acc"):
+        # Meetings offering every selected kind of support.
+        for code in codes:
+            query = query.where(
+                sa.exists()
+                .where(meeting_accommodations.c.meeting_id == Meeting.id)
+                .where(meeting_accommodations.c.accommodation_id == Accommodation.id)
+                .where(Accommodation.code == code)
+            )
+    if filters.get("seats"):
+        query = query.where(
+            sa.or_(Meeting.capacity.is_(None), Meeting.seats_taken + Meeting.reserved_seats < Meeting.capacity)
+        )
+    if filters.get("month"):
+        return query.order_by(Meeting.starts_at, Meeting.id)
+    if filters.get("when") == "past":
+        return query.where(Meeting.starts_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    return query.where(Meeting.starts_at >= now).order_by(Meeting.starts_at, Meeting.id)
+
+
+def upcoming(limit: int, area_id: int | None = None):
+    query = with_listing_details(listed()).where(Meeting.starts_at >= now_utc())
+    if area_id is not None:
+        query = query.where(Meeting.area_id == area_id)
+    return db.session.scalars(query.order_by(Meeting.starts_at).limit(limit)).unique().all()
+
+
+def past(limit: int, area_id: int | None = None):
+    query = with_listing_details(listed()).where(Meeting.starts_at < now_utc())
+    if area_id is not None:
+        query = query.where(Meeting.area_id == area_id)
+    return db.session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit)).unique().all()
+
+
+def get_meeting_or_404(meeting_id: int) -> Meeting:
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.status.in_(VISIBLE))
+        .options(
+            joinedload(Meeting.area),
+            joinedload(Meeting.venue),
+            joinedload(Meeting.committee),
+            selectinload(Meeting.accommodations),
+            selectinload(Meeting.agenda_items),
+            selectinload(Meeting.documents),
+        )
+    )
+    meeting = db.session.scalars(query).unique().one_or_none()
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def filter_choices():
+    areas = db.session.scalars(sa.select(Area).order_by(Area.position, Area.id)).all()
+    accommodations = db.session.scalars(sa.select(Accommodation).order_by(Accommodation.position)).all()
+    return areas, accommodations
+
+
+def calendar_meetings(area_slug: str | None, committee_slug: str | None, limit: int = 500):
+    """Meetings for a calendar feed: published and cancelled (so subscribers see the cancellation)."""
+    from datetime import timedelta
+
+    from portal.committees.models import Committee
+
+    query = sa.select(Meeting).where(
+        Meeting.status.in_(VISIBLE), Meeting.starts_at >= now_utc() - timedelta(days=365)
+    )
+    if area_slug is not None:
+        area = db.session.scalar(sa.select(Area).where(Area.slug == area_slug))
+        if area is None:
+            abort(404)
+        query = query.where(Meeting.area_id == area.id)
+    if committee_slug is not None:
+        committee = db.session.scalar(
+            sa.select(Committee).where(Committee.slug == committee_slug, Committee.status == "published")
+        )
+        if committee is None:
+            abort(404)
+        query = query.where(Meeting.committee_id == committee.id)
+    query = query.options(joinedload(Meeting.venue)).order_by(Meeting.starts_at).limit(limit)
+    return db.session.scalars(query).unique().all()
