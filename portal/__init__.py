@@ -36,11 +36,15 @@ def create_app(config_class: type = Config) -> Flask:
     templating.init_app(app)
     security.init_app(app)
 
-    from portal import accounts, areas, committees, consultations, documents, home, meetings
+    from importlib import import_module
+
     from portal.core import errors
 
-    for feature in (home, areas, meetings, committees, consultations, documents, accounts):
-        app.register_blueprint(feature.bp)
+    import_module("portal.accounts")  # the Flask-Login user loader
+    for feature in ("home", "areas", "meetings", "committees", "consultations", "documents"):
+        package = import_module(f"portal.{feature}")
+        import_module(f"portal.{feature}.routes")  # attaches the views to the feature's blueprint
+        app.register_blueprint(package.bp)
     errors.init_app(app)
 
     from portal.demo import cli as demo_cli

@@ -1,10 +1,6 @@
 """Resident and staff accounts. Flask-Login is wired here; sign-up and sign-in arrive with the accounts issue."""
 
-from flask import Blueprint
-
 from portal.extensions import login_manager
-
-bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader

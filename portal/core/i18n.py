@@ -1,7 +1,7 @@
 """Languages: Japanese at the root, English under /en, and bilingual content fields."""
 
-from flask import Flask, request
 import flask_babel
+from flask import Flask, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 

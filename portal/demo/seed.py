@@ -290,8 +290,8 @@ def load() -> Counter:
 
 def _load_committee(today: date, venues: dict, acc: dict) -> Committee:
     committee = get_or_create(Committee, dict(slug="jichi-suishin"), status=PublishStatus.PUBLISHED, **COMMITTEE)
-    # The current (ninth) term began in November a year or less ago and runs two years.
-    start_year = today.year if today.month >= 11 else today.year - 1
+    # The current (ninth) term began in November, 6 to 18 months ago, so it has a past and a future.
+    start_year = today.year - 1 if today.month >= 5 else today.year - 2
     current_start = date(start_year, 11, 1)
     terms = {
         "previous": (8, date(start_year - 2, 11, 1), (

@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("home", __name__)
-
-from portal.home import routes  # noqa: E402,F401

@@ -2,8 +2,8 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from portal.core.htmx import render_page
-from portal.core.paging import page_arg, paginate
 from portal.core.i18n import tr_text
+from portal.core.paging import page_arg, paginate
 from portal.meetings import bp, ics, services
 from portal.meetings.forms import MeetingFilterForm
 
