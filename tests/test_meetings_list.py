@@ -94,6 +94,7 @@ def test_malformed_filters_show_the_page_with_a_message(client, query):
     assert "<script>alert(1)</script>" not in body
     if query != "kind=forum&kind=briefing":
         assert "入力内容を確認してください" in body and "<title>エラー：" in body
+        assert "：一覧の中から選んでください。" in body or "：表示されている選択肢から選んでください。" in body
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999", "1e9", "2"])

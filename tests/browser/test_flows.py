@@ -55,3 +55,20 @@ def test_skip_link_moves_focus_to_the_main_content(page, live_server):
     assert page.evaluate("document.activeElement.textContent") == "本文へ移動"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_meeting_page_prints_without_navigation_and_with_full_document_urls(page, live_server):
+    page.goto(live_server + "/committees/jichi-suishin")
+    page.emulate_media(media="print")
+    for selector in (".main-nav", ".breadcrumbs", ".site-footer", ".skip-link"):
+        assert page.eval_on_selector(selector, "e => getComputedStyle(e).display") == "none", selector
+    after = page.eval_on_selector(".doc-link", "e => getComputedStyle(e, '::after').content")
+    assert live_server + "/documents/" in after
+
+
+def test_a_wrong_filter_value_moves_focus_to_the_error_summary(page, live_server):
+    page.goto(live_server + "/meetings?month=abc")
+    assert page.title().startswith("エラー：")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.get_by_role("link", name="月：一覧の中から選んでください。").click()
+    assert page.evaluate("document.activeElement.id") == "month"
