@@ -5,9 +5,11 @@ from pathlib import Path
 from flask import Flask
 
 from portal.config import INSTANCE_PATH, Config
-from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+#: feature packages, each with a blueprint `bp` in __init__ and its views in routes.py
+FEATURES = ("home", "areas", "meetings", "committees", "consultations", "documents", "accounts", "admin", "audit")
 
 
 def create_app(config_class: type = Config) -> Flask:
@@ -32,22 +34,28 @@ def create_app(config_class: type = Config) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     htmx.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
 
     from importlib import import_module
+    from importlib.util import find_spec
 
     from portal.core import errors
 
-    import_module("portal.accounts")  # the Flask-Login user loader
-    for feature in ("home", "areas", "meetings", "committees", "consultations", "documents"):
+    for feature in FEATURES:
         package = import_module(f"portal.{feature}")
         import_module(f"portal.{feature}.routes")  # attaches the views to the feature's blueprint
         app.register_blueprint(package.bp)
+        if find_spec(f"portal.{feature}.manage"):  # the feature's staff pages under /admin
+            app.register_blueprint(import_module(f"portal.{feature}.manage").bp)
     errors.init_app(app)
 
-    from portal.demo import cli as demo_cli
+    from portal.accounts.cli import create_admin
+    from portal.demo.cli import seed_demo
+    from portal.mail.cli import send_mail
 
-    app.cli.add_command(demo_cli.seed_demo)
+    for command in (seed_demo, create_admin, send_mail):
+        app.cli.add_command(command)
     return app

@@ -1,6 +1,7 @@
 """Configuration read from the environment, with safe defaults for one machine."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
@@ -32,11 +33,31 @@ class Config:
     LANGUAGES = ("ja", "en")
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
-    MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    UPLOAD_MAX_BYTES = env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    #: the whole request may be a little larger than one file, so an oversized file is reported on the form
+    MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 2 * 1024 * 1024
 
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_HOURS", 8))
+    SESSION_REFRESH_EACH_REQUEST = False
+    #: host names the portal answers to (comma-separated); empty = any (development)
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    MAIL_FROM = os.environ.get("MAIL_FROM", "協創ポータル <noreply@kyoso-portal.invalid>")
+    #: SMTP server; when empty, emails are written as .eml files to MAIL_FOLDER
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_STARTTLS = env_bool("MAIL_STARTTLS", True)
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_PATH / "mail"))
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 
     PER_PAGE = env_int("PER_PAGE", 10)
     #: Versioned static URLs are cached for a year; the content hash changes the URL.
@@ -45,6 +66,8 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = ""
     SECRET_KEY = "test-secret"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = True

@@ -29,3 +29,9 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()
+
+from flask_limiter import Limiter  # noqa: E402
+from flask_limiter.util import get_remote_address  # noqa: E402
+
+#: storage from RATELIMIT_STORAGE_URI: memory:// by default, redis://… to share limits across processes
+limiter = Limiter(get_remote_address)

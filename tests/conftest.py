@@ -1,23 +1,36 @@
 """Fixtures: an app on a migrated SQLite database (copied per test from a template), a client,
 demo data, factories and a SQL query counter."""
 
+import contextvars
 import shutil
 from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db as _db
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a server does: nothing cached on `g` or in the
+    test's database session leaks into the request (the test keeps its own app context open)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def _make_app(db_path, upload_dir):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
         UPLOAD_FOLDER = str(upload_dir)
+        MAIL_FOLDER = str(upload_dir.parent / "mail")
 
-    return create_app(Config)
+    app = create_app(Config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -102,3 +115,92 @@ def factory(app):
     from tests.factories import Factory
 
     return Factory()
+
+
+CSRF = __import__("re").compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+PASSWORD = "にわにはにわとり2026"
+
+
+def csrf_token(client, url="/account/login") -> str:
+    match = CSRF.search(client.get(url).get_data(as_text=True))
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url, data, page=None, **kwargs):
+    """POST like a browser: with the CSRF token of the form's own page."""
+    return client.post(url, data={"csrf_token": csrf_token(client, page or url), **data}, **kwargs)
+
+
+class Auth:
+    """Creates accounts and logs in through the real login pages (password, then TOTP for staff)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def create(self, email="resident@example.jp", roles=(), name=None, verified=True, totp=True):
+        import pyotp
+
+        from portal.accounts.models import User, UserRole
+        from portal.accounts.passwords import hash_password
+        from portal.core.timefmt import now_utc
+
+        user = User(email=email, password_hash=hash_password(PASSWORD), display_name=name or email.split("@")[0],
+                    email_verified_at=now_utc() if verified else None,
+                    roles=[UserRole(role=r) for r in roles])
+        if roles and totp:
+            user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), now_utc()
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    def login(self, client, user, password=PASSWORD):
+        import pyotp
+
+        response = post_form(client, "/account/login", {"email": user.email, "password": password})
+        if user.roles:
+            assert response.headers["Location"].endswith("/account/login/verify"), response.get_data(as_text=True)
+            # The code for the next time step, so two logins in one test never replay the same code.
+            from datetime import datetime, timedelta
+
+            code = pyotp.TOTP(user.totp_secret).at(datetime.now() + timedelta(seconds=30 * self._steps(user)))
+            response = post_form(client, "/account/login/verify", {"code": code})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    _used: dict = {}
+
+    def _steps(self, user) -> int:
+        # 0, 1, -1: the three steps the server accepts; each login of a user takes the next unused one.
+        n = self._used.get(user.id, 0)
+        self._used[user.id] = n + 1
+        return (0, 1, -1)[n % 3] if n < 3 else 0
+
+    def as_role(self, client, role=None, email=None):
+        roles = (role,) if role else ()
+        user = self.create(email=email or f"{role or 'resident'}@example.jp", roles=roles, name=f"{role or 'resident'} 太郎")
+        self.login(client, user)
+        return user
+
+
+@pytest.fixture
+def auth(app):
+    Auth._used = {}
+    return Auth(app)
+
+
+@pytest.fixture
+def demo_auth(demo_app):
+    Auth._used = {}
+    return Auth(demo_app)
+
+
+@pytest.fixture
+def outbox(app):
+    """The emails queued so far, newest last."""
+    from portal.mail.models import OutboxEmail
+
+    def rows():
+        _db.session.expire_all()
+        return _db.session.scalars(sa.select(OutboxEmail).order_by(OutboxEmail.id)).all()
+
+    return rows

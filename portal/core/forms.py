@@ -1,9 +1,13 @@
 """Form pieces shared by features."""
 
+from datetime import UTC
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, widgets
+from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, widgets
 from wtforms.validators import ValidationError
+
+from portal.core.timefmt import TOKYO, to_tokyo
 
 
 class QueryForm(FlaskForm):
@@ -34,3 +38,59 @@ class CheckboxesField(SelectMultipleField):
         values = {value for value, *_ in self.iter_choices()}
         if any(item not in values for item in self.data or []):
             raise ValidationError(_l("Choose from the options shown."))
+
+
+class TokyoDateTimeField(DateTimeLocalField):
+    """A date and time typed in Tokyo time; .data is an aware UTC datetime (how we store times)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return to_tokyo(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = self.data.replace(tzinfo=TOKYO).astimezone(UTC)
+
+
+class OptionalSelectField(ChoiceField):
+    """A select with an empty first choice whose data is None, else an int id."""
+
+    def __init__(self, label=None, validators=None, empty_label=None, **kwargs):
+        super().__init__(label, validators, coerce=_int_or_none, **kwargs)
+        self.empty_label = empty_label
+
+    def set_choices(self, pairs):
+        self.choices = [(None, self.empty_label or "—")] + list(pairs)
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        if not any(value == self.data for value, *_ in self.iter_choices()):
+            raise ValidationError(_l("Choose one of the options in the list."))
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not a choice: reported by pre_validate
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def apply(form, obj, fields) -> None:
+    """Copy the named form fields onto the model; empty text becomes None."""
+    for name in fields:
+        value = getattr(form, name).data
+        if isinstance(value, str):
+            value = value.strip() or None
+        setattr(obj, name, value)

@@ -1,6 +1,5 @@
 """Languages: Japanese at the root, English under /en, and bilingual content fields."""
 
-import flask_babel
 from flask import Flask, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
@@ -83,8 +82,6 @@ def tr_md(obj, field: str) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.wsgi_app = LanguagePrefixMiddleware(app.wsgi_app)
-    # The locale is cached on the app context, which can outlive one request (tests, CLI).
-    app.before_request(flask_babel.refresh)
     app.jinja_env.globals.update(
         tr=tr, tr_text=tr_text, tr_md=tr_md, switch_url=switch_url, current_lang=current_lang
     )

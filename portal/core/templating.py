@@ -1,7 +1,10 @@
 """Jinja filters and globals shared by every template."""
 
+import re
+
 from flask import Flask
 from flask_babel import format_decimal
+from markupsafe import Markup, escape
 
 from portal.core import assets, timefmt
 from portal.core.i18n import current_lang
@@ -13,6 +16,13 @@ def filesize(num: int | None) -> str:
     if num < 1024 * 1024:
         return f"{format_decimal(max(1, round(num / 1024)))} KB"
     return f"{format_decimal(round(num / 1024 / 1024, 1))} MB"
+
+
+def linkify(text: str) -> Markup:
+    """Escaped text with its web addresses as links and line breaks kept (for HTML emails)."""
+    escaped = str(escape(text))
+    linked = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
+    return Markup(linked.replace("\n", "<br>\n"))
 
 
 def field_attrs(field, hint=None) -> dict:
@@ -36,6 +46,7 @@ def init_app(app: Flask) -> None:
         datetime=timefmt.format_datetime,
         timerange=timefmt.format_time_range,
         filesize=filesize,
+        linkify=linkify,
         number=format_decimal,
     )
     app.jinja_env.globals.update(field_attrs=field_attrs, days_left=timefmt.days_left, format_month=timefmt.format_month)

@@ -66,3 +66,9 @@ def latest_committee_materials(limit: int):
         .limit(limit)
     )
     return db.session.scalars(query).unique().all()
+
+
+def staff_documents(**parent) -> list[Document]:
+    """All documents of one parent (drafts too), e.g. staff_documents(meeting_id=3)."""
+    query = sa.select(Document).filter_by(**parent).order_by(Document.position, Document.id)
+    return db.session.scalars(query).all()

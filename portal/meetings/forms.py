@@ -1,10 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.core.forms import CheckboxesField, ChoiceField, QueryForm
+from portal.core.forms import CheckboxesField, ChoiceField, OptionalSelectField, QueryForm, TokyoDateTimeField
 from portal.core.i18n import tr_text
 from portal.core.timefmt import format_month, next_months
-from portal.meetings.models import KIND_TITLES
+from portal.meetings.models import FORMAT_TITLES, KIND_TITLES, STATUS_TITLES
 
 
 class MeetingFilterForm(QueryForm):
@@ -45,3 +47,84 @@ def _two_years_ago():
 
     today = tokyo_today()
     return today.replace(year=today.year - 2, day=1)
+
+
+class MeetingForm(FlaskForm):
+    """Staff: create or edit a meeting."""
+
+    kind = ChoiceField(_l("Kind"), [InputRequired(_l("Choose the kind of meeting."))])
+    title_ja = StringField(_l("Title (Japanese)"), [InputRequired(_l("Enter the title in Japanese.")), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), [Optional(), Length(max=200)],
+                           description=_l("Leave empty to show the Japanese title on English pages."))
+    summary_ja = TextAreaField(_l("Description (Japanese)"), [Optional(), Length(max=20000)],
+                               description=_l("Markdown: a blank line starts a new paragraph, - starts a list item."))
+    summary_en = TextAreaField(_l("Description (English)"), [Optional(), Length(max=20000)])
+    area = OptionalSelectField(_l("Area"), empty_label=_l("Citywide"))
+    committee = OptionalSelectField(_l("Committee"), empty_label=_l("No committee"))
+    number = IntegerField(_l("Meeting number in the committee's term"), [Optional(), NumberRange(min=1, max=999)])
+    format = ChoiceField(_l("Format"), [InputRequired()])
+    starts_at = TokyoDateTimeField(_l("Starts (Tokyo time)"), [InputRequired(_l("Enter the date and time it starts."))])
+    ends_at = TokyoDateTimeField(_l("Ends (Tokyo time)"), [Optional()])
+    venue = OptionalSelectField(_l("Venue"), empty_label=_l("No venue (online)"))
+    online_url = URLField(_l("Joining link for online participants"), [Optional(), URL(message=_l("Enter a web address starting with https://.")), Length(max=500)],
+                          description=_l("Shown only to people whose registration is confirmed."))
+    capacity = IntegerField(_l("Capacity"), [Optional(), NumberRange(min=1, max=100000)],
+                            description=_l("Leave empty for no limit."))
+    reserved_seats = IntegerField(_l("Seats held back"), [Optional(), NumberRange(min=0, max=100000)], default=0,
+                                  description=_l("For the press, guests or people who need accommodation."))
+    registration_opens_at = TokyoDateTimeField(_l("Registration opens (Tokyo time)"), [Optional()])
+    registration_closes_at = TokyoDateTimeField(_l("Registration closes (Tokyo time)"), [Optional()])
+    accommodations = CheckboxesField(_l("Support participants can ask for"), coerce=int)
+    agenda_ja = TextAreaField(_l("Agenda (Japanese), one item per line"), [Optional(), Length(max=5000)])
+    agenda_en = TextAreaField(_l("Agenda (English), one item per line, in the same order"), [Optional(), Length(max=5000)])
+
+    def __init__(self, *args, areas=(), committees=(), venues=(), accommodations=(), seats_taken=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats_taken = seats_taken
+        self.kind.choices = [(k.value, title) for k, title in KIND_TITLES.items()]
+        self.format.choices = [(f.value, title) for f, title in FORMAT_TITLES.items()]
+        self.area.set_choices((a.id, a.name_ja) for a in areas)
+        self.committee.set_choices((c.id, c.name_ja) for c in committees)
+        self.venue.set_choices((v.id, v.name_ja) for v in venues)
+        self.accommodations.choices = [(a.id, tr_text(a, "name")) for a in accommodations]
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data < self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_registration_closes_at(self, field):
+        if field.data and self.starts_at.data and field.data > self.starts_at.data:
+            raise ValidationError(_l("Registration must close before the meeting starts."))
+        if field.data and self.registration_opens_at.data and field.data < self.registration_opens_at.data:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+    def validate_capacity(self, field):
+        if field.data is not None and field.data < self.seats_taken + (self.reserved_seats.data or 0):
+            raise ValidationError(_l("The capacity cannot be lower than the seats already taken and held back "
+                                     "(%(num)s).", num=self.seats_taken + (self.reserved_seats.data or 0)))
+
+
+class CancelForm(FlaskForm):
+    reason_ja = TextAreaField(_l("Reason (Japanese)"), [InputRequired(_l("Say why the meeting is cancelled.")), Length(max=2000)],
+                              description=_l("Shown on the public page."))
+    reason_en = TextAreaField(_l("Reason (English)"), [Optional(), Length(max=2000)])
+
+
+class ReportForm(FlaskForm):
+    attendance = IntegerField(_l("Number of participants"), [InputRequired(_l("Enter how many people took part.")), NumberRange(min=0, max=100000)])
+    report_ja = TextAreaField(_l("Short report (Japanese)"), [Optional(), Length(max=20000)])
+    report_en = TextAreaField(_l("Short report (English)"), [Optional(), Length(max=20000)])
+
+
+class MeetingAdminFilterForm(QueryForm):
+    q = StringField(_l("Title contains"), [Optional(), Length(max=100)])
+    status = ChoiceField(_l("Status"), default="")
+    kind = ChoiceField(_l("Kind"), default="")
+    sort = ChoiceField(_l("Sort by"), default="soonest")
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.status.choices = [("", _l("Any status"))] + [(s.value, t) for s, t in STATUS_TITLES.items()]
+        self.kind.choices = [("", _l("All kinds"))] + [(k.value, t) for k, t in KIND_TITLES.items()]
+        self.sort.choices = [("soonest", _l("Date, earliest first")), ("latest", _l("Date, latest first")),
+                             ("title", _l("Title")), ("updated", _l("Recently changed"))]

@@ -153,6 +153,10 @@ class Meeting(db.Model):
         return KIND_TITLES[self.kind]
 
     @property
+    def status_title(self):
+        return STATUS_TITLES[self.status]
+
+    @property
     def format_title(self):
         return FORMAT_TITLES[self.format]
 

@@ -1,0 +1,120 @@
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.extensions import db
+
+
+class Role(enum.StrEnum):
+    EDITOR = "editor"  # content, schedules, materials, rosters
+    MODERATOR = "moderator"  # comments, responses, results
+    ADMIN = "admin"  # staff accounts, everything
+
+
+ROLE_TITLES = {
+    Role.EDITOR: _l("Editor"),
+    Role.MODERATOR: _l("Moderator"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class User(UserMixin, db.Model):
+    """A resident's optional account, or a staff member's."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: normalised: trimmed, NFKC, lower case
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(120))
+    #: the language of the emails we send
+    locale: Mapped[str] = mapped_column(sa.String(8), default="ja")
+    email_verified_at = mapped_column(UTCDateTime)
+    #: bumped at logout and password change: every session signed with an older value ends
+    session_version: Mapped[int] = mapped_column(default=0)
+    #: base32 TOTP secret (second factor, required for staff)
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at = mapped_column(UTCDateTime)
+    #: the last TOTP time step accepted, so a code cannot be replayed
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_login_at = mapped_column(UTCDateTime)
+
+    roles = relationship("UserRole", cascade="all, delete-orphan", back_populates="user", lazy="selectin")
+    recovery_codes = relationship("RecoveryCode", cascade="all, delete-orphan", back_populates="user")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role.value for r in self.roles}
+
+    def has_role(self, role: str) -> bool:
+        names = self.role_names
+        return role in names or Role.ADMIN.value in names
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def role_titles(self):
+        return [ROLE_TITLES[Role(name)] for name in sorted(self.role_names)]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    user = relationship(User, back_populates="roles")
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),)
+
+
+class RecoveryCode(db.Model):
+    """One-time codes for staff who lost their authenticator; only hashes are stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at = mapped_column(UTCDateTime)
+    user = relationship(User, back_populates="recovery_codes")
+
+
+class TokenPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+    CHANGE_EMAIL = "change_email"
+    INVITE = "invite"
+
+
+class OneTimeToken(db.Model):
+    """A link sent by email: only its SHA-256 is stored; it expires and works once."""
+
+    __tablename__ = "one_time_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_type(TokenPurpose, "purpose"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the address the link was sent to (the new address for an email change, the invitee's)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: e.g. the roles of an invitation
+    payload = mapped_column(sa.JSON)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    user = relationship(User)

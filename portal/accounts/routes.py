@@ -1,0 +1,328 @@
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from portal.accounts import bp, services
+from portal.accounts.forms import (
+    AcceptInviteForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    CodeForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    SignUpForm,
+)
+from portal.accounts.models import TokenPurpose
+from portal.accounts.passwords import verify_password
+from portal.core.access import login_required
+from portal.core.i18n import current_lang
+from portal.core.timefmt import now_utc
+from portal.core.urls import safe_next
+from portal.extensions import db, limiter
+
+AUTH_LIMIT = "10 per minute; 60 per hour"
+MFA_PENDING_SECONDS = 600
+TOKEN_MESSAGES = {
+    "invalid": _l("This link is not valid. Check that you copied the whole link from the email."),
+    "used": _l("This link has already been used. Each link works only once."),
+    "expired": _l("This link has expired. Ask for a new one."),
+}
+
+
+def form_page(form, title, submit, lead=None, links=(), status=200):
+    return render_template("accounts/public/form.html", form=form, title=title, submit=submit, lead=lead,
+                           links=links), status
+
+
+def message_page(title, message, links=(), status=200):
+    return render_template("accounts/public/message.html", title=title, message=message, links=links), status
+
+
+def start_session(user):
+    """Log in with a fresh session: nothing from before the login survives (rotation)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session["login_at"] = now_utc().timestamp()
+    user.last_login_at = now_utc()
+
+
+# Sign-up
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def signup():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        services.sign_up(form.email.data, form.password.data, form.display_name.data, current_lang())
+        db.session.commit()
+        return redirect(url_for("accounts.check_email"))
+    return form_page(form, _("Create an account"), _("Create account"),
+                     lead=_("An account lets you fill in forms faster and see your registrations and comments. "
+                            "You can register for meetings and send comments without one."),
+                     links=[(url_for("accounts.login"), _("I already have an account"))])
+
+
+@bp.get("/signup/check-email")
+def check_email():
+    return message_page(_("Check your email"), _(
+        "If the address can be used, we have sent an email to it. Open the link in the email to finish. "
+        "If nothing arrives within an hour, check your spam folder or sign up again."))
+
+
+@bp.get("/verify/<token>")
+def verify_email(token):
+    try:
+        services.verify_email(token)
+    except services.TokenError as error:
+        db.session.rollback()
+        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason],
+                            links=[(url_for("accounts.signup"), _("Sign up again"))], status=400)
+    db.session.commit()
+    flash(_("Your email address is confirmed. You can log in now."))
+    return redirect(url_for("accounts.login"))
+
+
+# Login, second factor, logout
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The email address or password is not right, or the address is not "
+                                          "confirmed yet."))
+        elif user.is_staff:
+            db.session.commit()
+            session.clear()
+            session["mfa_user"], session["mfa_started"] = user.get_id(), now_utc().timestamp()
+            session["next"] = safe_next(request.args.get("next"), "admin.dashboard")
+            target = "accounts.second_factor" if user.totp_enabled_at else "accounts.totp_setup"
+            return redirect(url_for(target))
+        else:
+            start_session(user)
+            db.session.commit()
+            flash(_("You are logged in."))
+            return redirect(safe_next(request.args.get("next"), "accounts.me"))
+    return form_page(form, _("Log in"), _("Log in"), links=[
+        (url_for("accounts.forgot_password"), _("I forgot my password")),
+        (url_for("accounts.signup"), _("Create an account")),
+    ])
+
+
+def pending_staff_user():
+    """The staff member who gave the right password and still owes the second factor."""
+    started = session.get("mfa_started", 0)
+    if now_utc().timestamp() - started > MFA_PENDING_SECONDS:
+        return None
+    return services.load_session_user(session.get("mfa_user", ""))
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def second_factor():
+    user = pending_staff_user()
+    if user is None or not user.totp_enabled_at:
+        flash(_("Please log in again."))
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if services.check_totp(user, form.code.data) or services.use_recovery_code(user, form.code.data):
+            target = session.get("next")
+            start_session(user)
+            db.session.commit()
+            flash(_("You are logged in."))
+            return redirect(safe_next(target, "admin.dashboard"))
+        db.session.commit()
+        form.code.errors.append(_("The code is not right. Enter the 6-digit code shown in your authenticator "
+                                  "app now, or one of your recovery codes."))
+    return form_page(form, _("Enter your security code"), _("Continue"), lead=_(
+        "Staff accounts need a second step. Open your authenticator app and enter the 6-digit code for the "
+        "Kyoso Portal. If you lost your device, enter one of your recovery codes."))
+
+
+@bp.route("/totp/setup", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def totp_setup():
+    user = pending_staff_user()
+    if user is None or user.totp_enabled_at:
+        flash(_("Please log in again."))
+        return redirect(url_for("accounts.login"))
+    secret = session.get("totp_secret") or services.new_totp_secret()
+    session["totp_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        if services.check_totp(user, form.code.data, secret=secret):
+            codes = services.enable_totp(user, secret)
+            start_session(user)
+            session["recovery_codes"] = codes
+            db.session.commit()
+            return redirect(url_for("accounts.recovery_codes"))
+        form.code.errors.append(_("The code is not right. Check the time on your phone and enter the code "
+                                  "shown now."))
+    import segno
+
+    uri = services.totp_uri(user, secret, _("Kyoso Portal"))
+    qr = segno.make(uri, error="m").svg_data_uri(scale=5, dark="#000", light="#fff")
+    return render_template("accounts/public/totp_setup.html", form=form, secret=secret, qr=qr)
+
+
+@bp.get("/recovery-codes")
+@login_required
+def recovery_codes():
+    codes = session.pop("recovery_codes", None)
+    if not codes:
+        return redirect(url_for("accounts.me"))
+    return render_template("accounts/public/recovery_codes.html", codes=codes)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        services.end_all_sessions(current_user)  # a copied cookie stops working too
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."))
+    return redirect(url_for("home.index"))
+
+
+# Password reset
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return redirect(url_for("accounts.reset_sent"))
+    return form_page(form, _("Reset your password"), _("Send the link"),
+                     lead=_("Enter the email address of your account. We will send you a link to choose a new "
+                            "password."))
+
+
+@bp.get("/password/sent")
+def reset_sent():
+    return message_page(_("Check your email"), _(
+        "If an account uses this address, we have sent it a link to choose a new password. The link works "
+        "once, for 2 hours."))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        services.peek_token(TokenPurpose.RESET_PASSWORD, token)
+    except services.TokenError as error:
+        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason],
+                            links=[(url_for("accounts.forgot_password"), _("Ask for a new link"))], status=400)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        flash(_("Your password has been changed. Log in with the new password."))
+        return redirect(url_for("accounts.login"))
+    return form_page(form, _("Choose a new password"), _("Change password"))
+
+
+# My account
+
+
+@bp.get("/me")
+@login_required
+def me():
+    return render_template("accounts/public/me.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    form.account_email = current_user.email
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("Your current password is not right."))
+        else:
+            services.change_password(current_user, form.password.data)
+            start_session(current_user._get_current_object())  # this session continues; every other one has ended
+            db.session.commit()
+            flash(_("Your password has been changed. You have been logged out everywhere else."))
+            return redirect(url_for("accounts.me"))
+    return form_page(form, _("Change your password"), _("Change password"))
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("Your current password is not right."))
+        else:
+            services.request_email_change(current_user, form.email.data)
+            db.session.commit()
+            flash(_("We have sent a link to the new address. Your email changes when you open it."))
+            return redirect(url_for("accounts.me"))
+    return form_page(form, _("Change your email address"), _("Send the link"))
+
+
+@bp.get("/email/confirm/<token>")
+def confirm_email_change(token):
+    try:
+        services.confirm_email_change(token)
+    except services.TokenError as error:
+        db.session.rollback()
+        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason], status=400)
+    db.session.commit()
+    return message_page(_("Your email address has been changed"), _("Use the new address when you log in."))
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("Your current password is not right."))
+        elif services.is_last_admin(current_user):
+            form.current.errors.append(_("You are the only administrator. Make someone else an administrator "
+                                         "first."))
+        else:
+            services.delete_account(current_user)
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account has been deleted."))
+            return redirect(url_for("home.index"))
+    return form_page(form, _("Delete your account"), _("Delete my account"), lead=_(
+        "Your account and your saved details will be deleted. Registrations and comments you already sent are "
+        "kept by the city as its rules require."))
+
+
+# Staff invitations
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token):
+    try:
+        invite = services.peek_token(TokenPurpose.INVITE, token)
+    except services.TokenError as error:
+        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason], status=400)
+    form = AcceptInviteForm()
+    form.account_email = invite.email
+    if form.validate_on_submit():
+        services.accept_invite(token, form.display_name.data, form.password.data, current_lang())
+        db.session.commit()
+        flash(_("Your staff account is ready. Log in and set up your authenticator app."))
+        return redirect(url_for("accounts.login"))
+    return form_page(form, _("Create your staff account"), _("Create account"),
+                     lead=_("You have been invited to work on the Kyoso Portal as %(email)s.", email=invite.email))
+

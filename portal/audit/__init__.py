@@ -1,0 +1,9 @@
+"""The audit log: who changed what, when, with the fields before and after (admins browse it)."""
+
+from flask import Blueprint
+
+from portal.accounts.models import Role
+from portal.core.access import require_roles
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+bp.before_request(require_roles(Role.ADMIN))

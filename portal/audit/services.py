@@ -1,0 +1,80 @@
+"""Recording staff actions with the fields that changed."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_login import current_user
+
+from portal.audit.models import AuditEntry
+from portal.extensions import db
+
+SKIP = {"created_at", "updated_at", "password_hash", "totp_secret", "totp_last_step", "session_version"}
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def pending_changes(obj) -> dict:
+    """{field: [before, after]} of the column attributes changed on obj since it was loaded."""
+    state = sa.inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in SKIP:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if state.pending or state.transient:
+                before = None
+            if _plain(before) != _plain(after):
+                changes[attr.key] = [_plain(before), _plain(after)]
+    return changes
+
+
+def snapshot(obj) -> dict:
+    """{field: [value, None]} of every column, for a deletion."""
+    return {
+        attr.key: [_plain(getattr(obj, attr.key)), None]
+        for attr in sa.inspect(obj).mapper.column_attrs if attr.key not in SKIP
+    }
+
+
+def record(action: str, obj=None, changes: dict | None = None, *, object_type: str | None = None,
+           label: str = "", actor=None) -> AuditEntry:
+    """Add an audit entry in the current transaction (flush only)."""
+    actor = actor if actor is not None else current_user
+    if obj is not None and changes is None:
+        changes = pending_changes(obj)
+    if obj is not None and obj.id is None:
+        db.session.flush()
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        actor_name=f"{actor.display_name} <{actor.email}>" if getattr(actor, "is_authenticated", False) else "system",
+        action=action,
+        object_type=object_type or (obj.__tablename__ if obj is not None else ""),
+        object_id=getattr(obj, "id", None),
+        object_label=(label or _label(obj))[:255],
+        changes=changes or {},
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _label(obj) -> str:
+    if obj is None:
+        return ""
+    for name in ("title_ja", "name_ja", "email", "display_name", "original_filename"):
+        value = getattr(obj, name, None)
+        if value:
+            return str(value)
+    return f"#{obj.id}"

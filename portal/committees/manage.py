@@ -1,0 +1,168 @@
+"""Staff pages for committees under /admin/committees (editors)."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from portal.accounts.models import Role
+from portal.areas.models import Venue
+from portal.audit.services import record, snapshot
+from portal.committees import manage_services as services
+from portal.committees.forms import CommitteeForm, MemberForm, ScheduleForm, TermForm
+from portal.committees.models import CATEGORY_TITLES, Committee, CommitteeMember, CommitteeTerm
+from portal.core.access import require_roles
+from portal.core.forms import apply
+from portal.documents.services import staff_documents
+from portal.extensions import db
+from portal.meetings.models import Meeting
+
+bp = Blueprint("committees_admin", __name__, url_prefix="/admin/committees")
+bp.before_request(require_roles(Role.EDITOR))
+
+FIELDS = ("slug", "name_ja", "name_en", "purpose_ja", "purpose_en", "rhythm_ja", "rhythm_en", "observation_ja",
+          "observation_en", "department_ja", "department_en", "status")
+
+
+@bp.get("/")
+def index():
+    committees = db.session.scalars(sa.select(Committee).order_by(Committee.id)).all()
+    return render_template("committees/manage/list.html", committees=committees)
+
+
+def _save(form, committee):
+    creating = committee is None
+    committee = committee or Committee()
+    if db.session.scalar(sa.select(Committee).where(Committee.slug == form.slug.data, Committee.id != committee.id)):
+        form.slug.errors.append(_("Another committee already uses this short name."))
+        return None
+    if creating:
+        db.session.add(committee)
+    apply(form, committee, FIELDS)
+    record("create" if creating else "update", committee)
+    db.session.commit()
+    flash(_("The committee has been saved."))
+    return redirect(url_for("committees_admin.detail", committee_id=committee.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = CommitteeForm()
+    if form.validate_on_submit() and (response := _save(form, None)):
+        return response
+    return render_template("admin/form.html", form=form, title=_("New committee"), submit=_("Save"),
+                           back=url_for("committees_admin.index"))
+
+
+@bp.get("/<int:committee_id>")
+def detail(committee_id: int):
+    committee = services.get_or_404(Committee, committee_id)
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.committee_id == committee.id)
+                                  .order_by(Meeting.starts_at.desc())).all()
+    return render_template("committees/manage/detail.html", committee=committee, meetings=meetings,
+                           documents=staff_documents(committee_id=committee.id), category_titles=CATEGORY_TITLES)
+
+
+@bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
+def edit(committee_id: int):
+    committee = services.get_or_404(Committee, committee_id)
+    form = CommitteeForm(obj=committee)
+    if form.validate_on_submit() and (response := _save(form, committee)):
+        return response
+    return render_template("admin/form.html", form=form, title=committee.name_ja, submit=_("Save changes"),
+                           back=url_for("committees_admin.detail", committee_id=committee.id))
+
+
+def _term_page(committee, term, form):
+    title = _("New term") if term is None else term.title_ja
+    return render_template("admin/form.html", form=form, title=title, submit=_("Save"),
+                           back=url_for("committees_admin.detail", committee_id=committee.id))
+
+
+@bp.route("/<int:committee_id>/terms/new", methods=["GET", "POST"])
+def new_term(committee_id: int):
+    committee = services.get_or_404(Committee, committee_id)
+    form = TermForm()
+    if form.validate_on_submit():
+        if any(t.number == form.number.data for t in committee.terms):
+            form.number.errors.append(_("This committee already has a term with this number."))
+        else:
+            term = CommitteeTerm(committee_id=committee.id)
+            form.populate_obj(term)
+            db.session.add(term)
+            record("create", term, label=f"{committee.name_ja} {term.title_ja}")
+            db.session.commit()
+            flash(_("The term has been saved."))
+            return redirect(url_for("committees_admin.detail", committee_id=committee.id))
+    return _term_page(committee, None, form)
+
+
+@bp.route("/terms/<int:term_id>", methods=["GET", "POST"])
+def edit_term(term_id: int):
+    term = services.get_or_404(CommitteeTerm, term_id)
+    form = TermForm(obj=term)
+    if form.validate_on_submit():
+        if any(t.number == form.number.data and t.id != term.id for t in term.committee.terms):
+            form.number.errors.append(_("This committee already has a term with this number."))
+        else:
+            form.populate_obj(term)
+            record("update", term, label=f"{term.committee.name_ja} {term.title_ja}")
+            db.session.commit()
+            flash(_("The term has been saved."))
+            return redirect(url_for("committees_admin.detail", committee_id=term.committee_id))
+    return _term_page(term.committee, term, form)
+
+
+@bp.route("/terms/<int:term_id>/members/new", methods=["GET", "POST"])
+def new_member(term_id: int):
+    term = services.get_or_404(CommitteeTerm, term_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        services.add_member(term, form)
+        db.session.commit()
+        flash(_("The member has been added."))
+        return redirect(url_for("committees_admin.detail", committee_id=term.committee_id))
+    return render_template("admin/form.html", form=form, title=_("New member of %(term)s", term=term.title_ja),
+                           submit=_("Add member"), back=url_for("committees_admin.detail", committee_id=term.committee_id))
+
+
+@bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+def edit_member(member_id: int):
+    member = services.get_or_404(CommitteeMember, member_id)
+    form = MemberForm(obj=member)
+    if form.validate_on_submit():
+        form.populate_obj(member)
+        record("update", member)
+        db.session.commit()
+        flash(_("The member has been saved."))
+        return redirect(url_for("committees_admin.detail", committee_id=member.term.committee_id))
+    return render_template("admin/form.html", form=form, title=member.name_ja, submit=_("Save changes"),
+                           back=url_for("committees_admin.detail", committee_id=member.term.committee_id))
+
+
+@bp.post("/members/<int:member_id>/delete")
+def delete_member(member_id: int):
+    member = services.get_or_404(CommitteeMember, member_id)
+    committee_id = member.term.committee_id
+    record("delete", member, snapshot(member))
+    db.session.delete(member)
+    db.session.commit()
+    flash(_("The member has been removed."))
+    return redirect(url_for("committees_admin.detail", committee_id=committee_id))
+
+
+@bp.route("/<int:committee_id>/schedule", methods=["GET", "POST"])
+def schedule(committee_id: int):
+    committee = services.get_or_404(Committee, committee_id)
+    form = ScheduleForm()
+    form.venue.set_choices((v.id, v.name_ja) for v in db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)))
+    if form.validate_on_submit():
+        created = services.create_schedule(committee, form)
+        if not created:
+            form.first_day.errors.append(_("None of these dates falls within a term. Add the term first."))
+        else:
+            db.session.commit()
+            flash(_("%(num)s draft meetings have been created. Check them and publish them.", num=len(created)))
+            return redirect(url_for("committees_admin.detail", committee_id=committee.id))
+    return render_template("admin/form.html", form=form, title=_("Plan meetings: %(name)s", name=committee.name_ja),
+                           submit=_("Create the meetings as drafts"),
+                           back=url_for("committees_admin.detail", committee_id=committee.id))

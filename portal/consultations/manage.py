@@ -1,0 +1,89 @@
+"""Staff pages for consultations under /admin/consultations (editors)."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.accounts.models import Role
+from portal.areas.models import Venue
+from portal.audit.services import pending_changes, record
+from portal.consultations.forms import ConsultationForm
+from portal.consultations.models import Consultation, ConsultationPlace, Phase
+from portal.core.access import require_roles
+from portal.core.forms import apply
+from portal.core.timefmt import now_utc
+from portal.documents.services import staff_documents
+from portal.extensions import db
+
+bp = Blueprint("consultations_admin", __name__, url_prefix="/admin/consultations")
+bp.before_request(require_roles(Role.EDITOR))
+
+FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "department_ja", "department_en", "opens_at",
+          "closes_at", "short_period_reason", "eligibility_ja", "eligibility_en", "postal_address_ja",
+          "postal_address_en", "fax", "status")
+
+
+@bp.get("/")
+def index():
+    consultations = db.session.scalars(sa.select(Consultation).order_by(Consultation.opens_at.desc())).all()
+    return render_template("consultations/manage/list.html", consultations=consultations)
+
+
+def _form(consultation=None):
+    data = None
+    if consultation is not None and request.method == "GET":
+        data = {name: getattr(consultation, name) for name in FIELDS}
+        data["places"] = [p.venue_id for p in consultation.places]
+    form = ConsultationForm(data=data)
+    form.places.choices = [(v.id, v.name_ja) for v in db.session.scalars(sa.select(Venue).order_by(Venue.name_ja))]
+    return form
+
+
+def _save(form, consultation):
+    creating = consultation is None
+    consultation = consultation or Consultation()
+    apply(form, consultation, FIELDS)
+    if creating:
+        db.session.add(consultation)
+    changes = pending_changes(consultation)
+    before = sorted(p.venue_id for p in consultation.places)
+    chosen = form.places.data or []
+    if before != sorted(chosen):
+        consultation.places = [ConsultationPlace(venue_id=venue_id, position=n) for n, venue_id in enumerate(chosen)]
+        changes["places"] = [before, sorted(chosen)]
+    published = "status" in changes and consultation.status == "published"
+    record("create" if creating else ("publish" if published else "update"), consultation, changes)
+    db.session.commit()
+    flash(_("The consultation has been saved."))
+    return redirect(url_for("consultations_admin.edit", consultation_id=consultation.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _form()
+    if form.validate_on_submit():
+        return _save(form, None)
+    return render_template("admin/form.html", form=form, title=_("New consultation"), submit=_("Save"),
+                           back=url_for("consultations_admin.index"))
+
+
+@bp.route("/<int:consultation_id>", methods=["GET", "POST"])
+def edit(consultation_id: int):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    form = _form(consultation)
+    if form.validate_on_submit():
+        return _save(form, consultation)
+    return render_template("consultations/manage/edit.html", form=form, consultation=consultation,
+                           documents=staff_documents(consultation_id=consultation.id))
+
+
+@bp.post("/<int:consultation_id>/publish-results")
+def publish_results(consultation_id: int):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if consultation.phase != Phase.REVIEWING:
+        abort(409)
+    consultation.results_published_at = now_utc()
+    record("publish", consultation)
+    db.session.commit()
+    flash(_("The results are marked as published."))
+    return redirect(url_for("consultations_admin.edit", consultation_id=consultation.id))

@@ -1,0 +1,23 @@
+"""URLs that leave the current request: links in emails, and safe redirect targets."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request, url_for
+
+
+def external_url(endpoint: str, lang: str = "ja", **values) -> str:
+    """An absolute link in the recipient's language, from BASE_URL or the current host."""
+    path = current_app.url_map.bind("").build(endpoint, values)
+    base = current_app.config.get("BASE_URL") or (request.host_url + request.environ.get("portal.root", "").lstrip("/"))
+    prefix = "" if lang == "ja" else "/" + lang
+    return base.rstrip("/") + prefix + path
+
+
+def safe_next(target: str | None, default_endpoint: str = "home.index") -> str:
+    """Only a path on this site: never an open redirect."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
+                and "\\" not in target:
+            return target
+    return url_for(default_endpoint)

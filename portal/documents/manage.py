@@ -1,0 +1,97 @@
+"""Staff pages for documents under /admin/documents: upload, describe, publish, delete (editors)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.accounts.models import Role
+from portal.audit.services import pending_changes, record, snapshot
+from portal.committees.models import Committee
+from portal.consultations.models import Consultation
+from portal.core.access import require_roles
+from portal.core.forms import apply
+from portal.documents import services, uploads
+from portal.documents.forms import DocumentForm, UploadForm
+from portal.documents.models import Document
+from portal.extensions import db
+from portal.meetings.models import Meeting
+
+bp = Blueprint("documents_admin", __name__, url_prefix="/admin/documents")
+bp.before_request(require_roles(Role.EDITOR))
+
+PARENTS = {"meeting": Meeting, "committee": Committee, "consultation": Consultation}
+FIELDS = ("kind", "title_ja", "title_en", "summary_ja", "summary_en", "language", "status")
+
+
+def parent_from_args():
+    for name, model in PARENTS.items():
+        if request.args.get(name, "").isdigit():
+            parent = db.session.get(model, int(request.args[name]))
+            if parent is None:
+                abort(404)
+            return name, parent
+    abort(404)
+
+
+def back_url(document_or_kind, parent=None) -> str:
+    if isinstance(document_or_kind, Document):
+        d = document_or_kind
+        name, parent = next((n, getattr(d, n)) for n in PARENTS if getattr(d, f"{n}_id"))
+    else:
+        name = document_or_kind
+    endpoint = {"meeting": "meetings_admin.edit", "committee": "committees_admin.detail",
+                "consultation": "consultations_admin.edit"}[name]
+    return url_for(endpoint, **{f"{name}_id": parent.id})
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    name, parent = parent_from_args()
+    form = UploadForm()
+    if form.validate_on_submit():
+        try:
+            filename = uploads.safe_display_name(getattr(form.file.data, "filename", None))
+            content, pages = uploads.read_pdf(form.file.data.stream)
+        except uploads.UploadError as error:
+            form.file.errors.append(str(error))
+        else:
+            document = Document(original_filename=filename, stored_name=uploads.store(content),
+                                mime_type="application/pdf", size_bytes=len(content), page_count=pages,
+                                **{f"{name}_id": parent.id})
+            apply(form, document, FIELDS)
+            db.session.add(document)
+            record("upload", document)
+            db.session.commit()
+            flash(_("The document has been uploaded."))
+            return redirect(back_url(name, parent))
+    return render_template("admin/form.html", form=form, title=_("Upload a document"), submit=_("Upload"),
+                           back=back_url(name, parent), multipart=True,
+                           lead=_("For: %(title)s", title=getattr(parent, "title_ja", None) or parent.name_ja))
+
+
+@bp.route("/<int:document_id>", methods=["GET", "POST"])
+def edit(document_id: int):
+    document = db.session.get(Document, document_id) or abort(404)
+    form = DocumentForm(obj=document)
+    if form.validate_on_submit():
+        apply(form, document, FIELDS)
+        published = "status" in pending_changes(document) and document.status == "published"
+        record("publish" if published else "update", document)
+        db.session.commit()
+        flash(_("The changes have been saved."))
+        return redirect(back_url(document))
+    return render_template("admin/form.html", form=form, title=_("Document: %(name)s", name=document.original_filename),
+                           submit=_("Save changes"), back=back_url(document))
+
+
+@bp.post("/<int:document_id>/delete")
+def delete(document_id: int):
+    document = db.session.get(Document, document_id) or abort(404)
+    target = back_url(document)
+    path = services.file_path(document)
+    record("delete", document, snapshot(document))
+    db.session.delete(document)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(_("The document has been deleted."))
+    return redirect(target)
+

@@ -1,0 +1,1 @@
+"""Email through a transactional outbox: a row first, sent later by `flask send-mail`."""

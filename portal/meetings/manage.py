@@ -1,0 +1,98 @@
+"""Staff pages for meetings under /admin/meetings (editors)."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.accounts.models import Role
+from portal.core.access import require_roles
+from portal.core.htmx import render_page
+from portal.core.paging import page_arg, paginate
+from portal.documents import services as documents
+from portal.extensions import db
+from portal.meetings import manage_services as services
+from portal.meetings.forms import CancelForm, MeetingAdminFilterForm, MeetingForm, ReportForm
+
+bp = Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings")
+bp.before_request(require_roles(Role.EDITOR))
+
+
+@bp.get("/")
+def index():
+    form = MeetingAdminFilterForm(request.args)
+    form.validate()
+    filters = {name: field.data for name, field in form._fields.items() if field.data and not field.errors}
+    pagination = paginate(services.staff_list(filters), page_arg(), current_app.config["PER_PAGE"] * 2)
+    return render_page("meetings/manage/list.html", "results", form=form, pagination=pagination)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = MeetingForm(**services.form_choices())
+    if form.validate_on_submit():
+        meeting = services.save(form)
+        db.session.commit()
+        flash(_("The meeting has been saved as a draft. Publish it when it is ready."))
+        return redirect(url_for("meetings_admin.edit", meeting_id=meeting.id))
+    return render_template("admin/form.html", form=form, title=_("New meeting"), submit=_("Save as draft"),
+                           back=url_for("meetings_admin.index"))
+
+
+@bp.route("/<int:meeting_id>", methods=["GET", "POST"])
+def edit(meeting_id: int):
+    meeting = services.get_for_staff_or_404(meeting_id)
+    form = MeetingForm(data=None if request.method == "POST" else services.form_data(meeting),
+                       seats_taken=meeting.seats_taken, **services.form_choices())
+    if form.validate_on_submit():
+        services.save(form, meeting)
+        db.session.commit()
+        flash(_("The changes have been saved."))
+        return redirect(url_for("meetings_admin.edit", meeting_id=meeting.id))
+    return render_template("meetings/manage/edit.html", form=form, meeting=meeting,
+                           started=services.has_started(meeting),
+                           documents=documents.staff_documents(meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/duplicate")
+def duplicate(meeting_id: int):
+    copy = services.duplicate(services.get_for_staff_or_404(meeting_id))
+    db.session.commit()
+    flash(_("A copy has been made as a draft. Change its date and publish it."))
+    return redirect(url_for("meetings_admin.edit", meeting_id=copy.id))
+
+
+@bp.post("/<int:meeting_id>/publish")
+def publish(meeting_id: int):
+    services.publish(services.get_for_staff_or_404(meeting_id))
+    db.session.commit()
+    flash(_("The meeting is published."))
+    return redirect(url_for("meetings_admin.edit", meeting_id=meeting_id))
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
+def cancel(meeting_id: int):
+    meeting = services.get_for_staff_or_404(meeting_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        services.cancel(meeting, form.reason_ja.data, form.reason_en.data)
+        db.session.commit()
+        flash(_("The meeting is cancelled. Its public page now says so, with the reason."))
+        return redirect(url_for("meetings_admin.edit", meeting_id=meeting.id))
+    return render_template("admin/form.html", form=form, title=_("Cancel: %(title)s", title=meeting.title_ja),
+                           submit=_("Cancel the meeting"), back=url_for("meetings_admin.edit", meeting_id=meeting.id),
+                           lead=_("The meeting stays on its page, marked as cancelled with your reason, and leaves the lists."))
+
+
+@bp.route("/<int:meeting_id>/report", methods=["GET", "POST"])
+def report(meeting_id: int):
+    meeting = services.get_for_staff_or_404(meeting_id)
+    form = ReportForm(obj=meeting)
+    if form.validate_on_submit():
+        if not services.has_started(meeting):
+            form.attendance.errors.append(_("The report can be written after the meeting has taken place."))
+        else:
+            services.save_report(meeting, form)
+            db.session.commit()
+            flash(_("The report has been saved."))
+            return redirect(url_for("meetings_admin.edit", meeting_id=meeting.id))
+    return render_template("admin/form.html", form=form, title=_("Report: %(title)s", title=meeting.title_ja),
+                           submit=_("Save the report"), back=url_for("meetings_admin.edit", meeting_id=meeting.id))

@@ -1,0 +1,131 @@
+"""The staff side of meetings: create, edit, duplicate, publish, cancel, report. Services flush; views commit."""
+
+import sqlalchemy as sa
+from flask import abort
+
+from portal.areas.models import Area, Venue
+from portal.audit.services import record
+from portal.committees.models import Committee
+from portal.core.forms import apply, lines
+from portal.core.timefmt import now_utc
+from portal.extensions import db
+from portal.meetings.models import Accommodation, AgendaItem, Meeting, MeetingStatus
+
+FIELDS = ("kind", "title_ja", "title_en", "summary_ja", "summary_en", "number", "format", "starts_at", "ends_at",
+          "online_url", "capacity", "registration_opens_at", "registration_closes_at")
+COPIED = FIELDS + ("area_id", "committee_id", "venue_id", "reserved_seats")
+
+
+def form_choices() -> dict:
+    return {
+        "areas": db.session.scalars(sa.select(Area).order_by(Area.position)).all(),
+        "committees": db.session.scalars(sa.select(Committee).order_by(Committee.id)).all(),
+        "venues": db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)).all(),
+        "accommodations": db.session.scalars(sa.select(Accommodation).order_by(Accommodation.position)).all(),
+    }
+
+
+def get_for_staff_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def form_data(meeting: Meeting) -> dict:
+    data = {name: getattr(meeting, name) for name in FIELDS}
+    data.update(
+        area=meeting.area_id, committee=meeting.committee_id, venue=meeting.venue_id,
+        reserved_seats=meeting.reserved_seats, accommodations=[a.id for a in meeting.accommodations],
+        agenda_ja="\n".join(i.title_ja for i in meeting.agenda_items),
+        agenda_en="\n".join(i.title_en or "" for i in meeting.agenda_items),
+    )
+    return data
+
+
+def save(form, meeting: Meeting | None = None) -> Meeting:
+    """Create (as a draft) or update a meeting from the form, with an audit entry."""
+    creating = meeting is None
+    meeting = meeting or Meeting(status=MeetingStatus.DRAFT, seats_taken=0)
+    apply(form, meeting, FIELDS)
+    meeting.area_id, meeting.committee_id, meeting.venue_id = form.area.data, form.committee.data, form.venue.data
+    meeting.reserved_seats = form.reserved_seats.data or 0
+    if creating:
+        db.session.add(meeting)
+    changes = _changes_with_collections(meeting, form)
+    record("create" if creating else "update", meeting, changes)
+    return meeting
+
+
+def _changes_with_collections(meeting: Meeting, form) -> dict:
+    from portal.audit.services import pending_changes
+
+    changes = pending_changes(meeting)
+    before_acc = sorted(a.code for a in meeting.accommodations) if meeting.id else []
+    chosen = db.session.scalars(sa.select(Accommodation).where(Accommodation.id.in_(form.accommodations.data or []))).all()
+    meeting.accommodations = sorted(chosen, key=lambda a: a.position)
+    after_acc = sorted(a.code for a in chosen)
+    if before_acc != after_acc:
+        changes["accommodations"] = [before_acc, after_acc]
+    before_agenda = [i.title_ja for i in meeting.agenda_items] if meeting.id else []
+    ja, en = lines(form.agenda_ja.data), lines(form.agenda_en.data)
+    if before_agenda != ja or [i.title_en for i in meeting.agenda_items] != (en + [None] * len(ja))[:len(ja)]:
+        meeting.agenda_items = [
+            AgendaItem(position=n, title_ja=title, title_en=en[n] if n < len(en) else None)
+            for n, title in enumerate(ja)
+        ]
+        changes["agenda"] = [before_agenda, ja]
+    return changes
+
+
+def duplicate(meeting: Meeting) -> Meeting:
+    """A draft copy (the next area meeting is usually a copy): no seats taken, no report, no cancellation."""
+    copy = Meeting(status=MeetingStatus.DRAFT, seats_taken=0,
+                   **{name: getattr(meeting, name) for name in COPIED})
+    copy.accommodations = list(meeting.accommodations)
+    copy.agenda_items = [AgendaItem(position=i.position, title_ja=i.title_ja, title_en=i.title_en)
+                         for i in meeting.agenda_items]
+    db.session.add(copy)
+    db.session.flush()
+    record("create", copy, {"copied_from": [None, meeting.id]})
+    return copy
+
+
+def publish(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.DRAFT:
+        abort(409)
+    meeting.status = MeetingStatus.PUBLISHED
+    record("publish", meeting)
+
+
+def cancel(meeting: Meeting, reason_ja: str, reason_en: str | None) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        abort(409)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason_ja, meeting.cancel_reason_en = reason_ja.strip(), (reason_en or "").strip() or None
+    record("cancel", meeting)
+
+
+def save_report(meeting: Meeting, form) -> None:
+    apply(form, meeting, ("attendance", "report_ja", "report_en"))
+    record("update", meeting)
+
+
+def has_started(meeting: Meeting) -> bool:
+    return meeting.starts_at <= now_utc()
+
+
+def staff_list(filters: dict):
+    query = sa.select(Meeting).options(sa.orm.joinedload(Meeting.area), sa.orm.joinedload(Meeting.venue))
+    if q := filters.get("q"):
+        query = query.where(sa.or_(Meeting.title_ja.contains(q), Meeting.title_en.contains(q)))
+    if status := filters.get("status"):
+        query = query.where(Meeting.status == status)
+    if kind := filters.get("kind"):
+        query = query.where(Meeting.kind == kind)
+    order = {
+        "latest": (Meeting.starts_at.desc(),),
+        "title": (Meeting.title_ja,),
+        "updated": (Meeting.updated_at.desc(),),
+    }.get(filters.get("sort"), (Meeting.starts_at,))
+    return query.order_by(*order, Meeting.id)
