@@ -30,14 +30,13 @@ def index():
 
 def _save_area(form, area: Area | None):
     creating = area is None
+    clash = db.session.scalar(sa.select(Area).where(Area.slug == form.slug.data, Area.id != (area.id if area else -1)))
+    if clash is not None:
+        form.slug.errors.append(_("Another area already uses this short name."))
+        return None
     if creating:
         area = Area(position=db.session.scalar(sa.select(sa.func.count(Area.id))))
         db.session.add(area)
-    clash = db.session.scalar(sa.select(Area).where(Area.slug == form.slug.data, Area.id != area.id))
-    if clash is not None:
-        form.slug.errors.append(_("Another area already uses this short name."))
-        db.session.rollback()
-        return None
     apply(form, area, AREA_FIELDS)
     area.is_model_area = bool(form.is_model_area.data)
     record("create" if creating else "update", area)

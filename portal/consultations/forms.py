@@ -21,7 +21,7 @@ class ConsultationForm(FlaskForm):
     opens_at = TokyoDateTimeField(_l("Comments open (Tokyo time)"), [InputRequired(_l("Enter when comments open."))])
     closes_at = TokyoDateTimeField(_l("Comments close (Tokyo time)"), [InputRequired(_l("Enter when comments close."))],
                                    description=_l("Usually 23:59 on the last day."))
-    short_period_reason = TextAreaField(_l("Reason for a period shorter than 30 days"), [Optional(), Length(max=2000)],
+    short_period_reason = TextAreaField(_l("Reason for a period shorter than 30 days"), [Length(max=2000)],
                                         description=_l("Needed only when the period is shorter than 30 days."))
     eligibility_ja = TextAreaField(_l("Who may comment (Japanese)"), [Optional(), Length(max=2000)])
     eligibility_en = TextAreaField(_l("Who may comment (English)"), [Optional(), Length(max=2000)])
