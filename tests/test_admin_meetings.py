@@ -54,7 +54,7 @@ def test_editor_creates_publishes_edits_and_cancels_a_meeting(client, auth, fact
 
     entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["create", "publish", "update", "cancel"]
-    assert all("editor 太郎" in e.actor_name and e.object_id == meeting.id for e in entries)
+    assert all("editor 太郎" in e.actor_name and e.actor_id == editor.id and e.object_id == meeting.id for e in entries)
     assert entries[2].changes["title_ja"] == ["諏訪中エリアミーティング「防災」", "諏訪中エリアミーティング「防災」第2回"]
     assert entries[2].changes["capacity"] == [30, 40]
     log = post_and_read_audit(client, auth)
