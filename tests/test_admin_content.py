@@ -141,3 +141,14 @@ def test_area_slug_must_be_unique_and_safe(client, auth, factory):
     assert "別のエリアで使われています" in post_form(client, "/admin/areas/new", data).get_data(as_text=True)
     data["slug"] = "../../x"
     assert "半角の英小文字" in post_form(client, "/admin/areas/new", data).get_data(as_text=True)
+
+
+def test_admin_consultation_list_filters_with_and_without_htmx(client, auth, factory):
+    factory.consultation(title_ja="下書きの計画", status="draft")
+    factory.consultation(title_ja="募集中の計画")
+    auth.as_role(client, "editor")
+    full = client.get("/admin/consultations/?state=draft").get_data(as_text=True)
+    assert "下書きの計画" in full and "募集中の計画" not in full and "<html" in full
+    fragment = client.get("/admin/consultations/?state=open", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "募集中の計画" in fragment and "下書きの計画" not in fragment and "<html" not in fragment
+    assert client.get("/admin/consultations/?state=nonsense").status_code == 200

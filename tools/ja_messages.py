@@ -567,4 +567,5 @@ JA = {
     "Make a copy": "コピーを作成",
     "Record attendance and report": "参加者数と開催報告を入力",
     ("%(num)s meeting", "%(num)s meetings"): "%(num)s件の会議",
+    ("%(num)s consultation", "%(num)s consultations"): "%(num)s件のパブリックコメント",
 }

@@ -4,7 +4,8 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.committees.models import PublishStatus
-from portal.core.forms import CheckboxesField, ChoiceField, TokyoDateTimeField
+from portal.consultations.models import PHASE_TITLES
+from portal.core.forms import CheckboxesField, ChoiceField, QueryForm, TokyoDateTimeField
 
 STATUS_CHOICES = [(PublishStatus.DRAFT.value, _l("Draft (not shown)")), (PublishStatus.PUBLISHED.value, _l("Published"))]
 #: 行政手続法 第39条 sets 30 days as the norm for public comment periods
@@ -41,3 +42,15 @@ class ConsultationForm(FlaskForm):
             if days < MIN_DAYS and not (field.data or "").strip():
                 raise ValidationError(_l("The period is %(days)s days, shorter than the usual 30 days. Say why.",
                                          days=days))
+
+
+class ConsultationAdminFilterForm(QueryForm):
+    q = StringField(_l("Title contains"), [Optional(), Length(max=100)])
+    state = ChoiceField(_l("Status"), default="")
+    sort = ChoiceField(_l("Sort by"), default="latest")
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.state.choices = [("", _l("Any status")), ("draft", _l("Draft"))] + [(p.value, t) for p, t in PHASE_TITLES.items()]
+        self.sort.choices = [("latest", _l("Date, latest first")), ("soonest", _l("Date, earliest first")),
+                             ("title", _l("Title"))]

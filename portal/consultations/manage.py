@@ -1,15 +1,19 @@
 """Staff pages for consultations under /admin/consultations (editors)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.accounts.models import Role
 from portal.areas.models import Venue
 from portal.audit.services import pending_changes, record
-from portal.consultations.forms import ConsultationForm
+from portal.committees.models import PublishStatus
+from portal.consultations.forms import ConsultationAdminFilterForm, ConsultationForm
 from portal.consultations.models import Consultation, ConsultationPlace, Phase
+from portal.consultations.services import in_phase
 from portal.core.access import require_roles
+from portal.core.htmx import render_page
+from portal.core.paging import page_arg, paginate
 from portal.core.forms import apply
 from portal.core.timefmt import now_utc
 from portal.documents.services import staff_documents
@@ -25,8 +29,26 @@ FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "department_ja", "
 
 @bp.get("/")
 def index():
-    consultations = db.session.scalars(sa.select(Consultation).order_by(Consultation.opens_at.desc())).all()
-    return render_template("consultations/manage/list.html", consultations=consultations)
+    form = ConsultationAdminFilterForm(request.args)
+    form.validate()
+    values = {name: field.data for name, field in form._fields.items() if field.data and not field.errors}
+    pagination = paginate(staff_list(values), page_arg(), current_app.config["PER_PAGE"] * 2)
+    return render_page("consultations/manage/list.html", "results", form=form, pagination=pagination)
+
+
+def staff_list(values: dict):
+    state = values.get("state")
+    if state == "draft":
+        query = sa.select(Consultation).where(Consultation.status == PublishStatus.DRAFT)
+    elif state:
+        query = in_phase(Phase(state))
+    else:
+        query = sa.select(Consultation)
+    if q := values.get("q"):
+        query = query.where(sa.or_(Consultation.title_ja.contains(q), Consultation.title_en.contains(q)))
+    order = {"soonest": Consultation.opens_at, "title": Consultation.title_ja}.get(values.get("sort"),
+                                                                                  Consultation.opens_at.desc())
+    return query.order_by(None).order_by(order, Consultation.id)
 
 
 def _form(consultation=None):

@@ -1,6 +1,7 @@
 """Friendly error pages in the page's language."""
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
@@ -11,6 +12,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if request_ctx.url_adapter is None:  # an untrusted Host header: no links can be built
+            return Response(f"{error.code} {error.name}", status=error.code, mimetype="text/plain")
         return render_template("errors/error.html", code=error.code), error.code
 
     @app.errorhandler(Exception)
