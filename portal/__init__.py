@@ -9,7 +9,8 @@ from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, mig
 
 ROOT = Path(__file__).resolve().parent.parent
 #: feature packages, each with a blueprint `bp` in __init__ and its views in routes.py
-FEATURES = ("home", "areas", "meetings", "committees", "consultations", "documents", "accounts", "admin", "audit")
+FEATURES = ("home", "areas", "meetings", "registrations", "committees", "consultations", "documents", "accounts",
+            "admin", "audit")
 
 
 def create_app(config_class: type = Config) -> Flask:
@@ -22,6 +23,7 @@ def create_app(config_class: type = Config) -> Flask:
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from portal.core import db as _sqlite_settings  # noqa: F401 - registers the SQLite engine events
     from portal.core import i18n, security, templating
 
     db.init_app(app)
@@ -55,7 +57,8 @@ def create_app(config_class: type = Config) -> Flask:
     from portal.accounts.cli import create_admin
     from portal.demo.cli import seed_demo
     from portal.mail.cli import send_mail
+    from portal.registrations.cli import expire_registrations
 
-    for command in (seed_demo, create_admin, send_mail):
+    for command in (seed_demo, create_admin, send_mail, expire_registrations):
         app.cli.add_command(command)
     return app

@@ -25,7 +25,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
     #: Embedded default: one SQLite file under instance/. Production sets DATABASE_URL (PostgreSQL).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": 60}
     BASE_URL = os.environ.get("BASE_URL", "")
 
     BABEL_DEFAULT_LOCALE = "ja"
@@ -58,6 +58,14 @@ class Config:
     MAIL_STARTTLS = env_bool("MAIL_STARTTLS", True)
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_PATH / "mail"))
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+
+    #: a guest's seat is held this long for the emailed confirmation link
+    GUEST_CONFIRM_HOURS = env_int("GUEST_CONFIRM_HOURS", 24)
+    #: a waitlisted person has this long to take a freed seat (never past the registration deadline)
+    OFFER_HOURS = env_int("OFFER_HOURS", 48)
+    MAX_COMPANIONS = env_int("MAX_COMPANIONS", 9)
+    #: days after a meeting before contact and accommodation details are purged
+    RETENTION_DAYS = env_int("RETENTION_DAYS", 90)
 
     PER_PAGE = env_int("PER_PAGE", 10)
     #: Versioned static URLs are cached for a year; the content hash changes the URL.

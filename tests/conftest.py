@@ -45,11 +45,14 @@ def template_dbs(tmp_path_factory):
     app = _make_app(empty, root / "uploads-empty")
     with app.app_context():
         upgrade()
+        _db.engine.dispose()  # closing the last connection checkpoints the WAL into the file we copy
     shutil.copy(empty, demo)
     app = _make_app(demo, root / "uploads-demo")
     with app.app_context():
         load()
         _db.session.commit()
+        _db.session.remove()
+        _db.engine.dispose()
     return {"empty": (empty, None), "demo": (demo, root / "uploads-demo")}
 
 

@@ -44,6 +44,12 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime)
+    #: details a resident may save to fill registration forms faster
+    furigana: Mapped[str | None] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    age_group: Mapped[str | None] = mapped_column(sa.String(20))
+    #: the resident's usual accommodations: {accommodation code: details}
+    usual_accommodations = mapped_column(sa.JSON)
 
     roles = relationship("UserRole", cascade="all, delete-orphan", back_populates="user", lazy="selectin")
     recovery_codes = relationship("RecoveryCode", cascade="all, delete-orphan", back_populates="user")

@@ -239,7 +239,14 @@ def reset_password(token):
 @bp.get("/me")
 @login_required
 def me():
-    return render_template("accounts/public/me.html")
+    from portal.core.timefmt import now_utc
+    from portal.registrations.services import for_user, token_for
+
+    registrations = for_user(current_user)
+    now = now_utc()
+    return render_template("accounts/public/me.html", token_for=token_for,
+                           upcoming=[r for r in registrations if r.meeting.starts_at >= now],
+                           past=[r for r in registrations if r.meeting.starts_at < now])
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -12,9 +12,9 @@ from portal.consultations.forms import ConsultationAdminFilterForm, Consultation
 from portal.consultations.models import Consultation, ConsultationPlace, Phase
 from portal.consultations.services import in_phase
 from portal.core.access import require_roles
+from portal.core.forms import apply
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate
-from portal.core.forms import apply
 from portal.core.timefmt import now_utc
 from portal.documents.services import staff_documents
 from portal.extensions import db

@@ -2,13 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 def external_url(endpoint: str, lang: str = "ja", **values) -> str:
     """An absolute link in the recipient's language, from BASE_URL or the current host."""
     path = current_app.url_map.bind("").build(endpoint, values)
-    base = current_app.config.get("BASE_URL") or (request.host_url + request.environ.get("portal.root", "").lstrip("/"))
+    base = current_app.config.get("BASE_URL")
+    if not base:
+        # Development without BASE_URL: the host of the current request, or (cron, CLI) the local server.
+        base = (request.host_url + request.environ.get("portal.root", "").lstrip("/")) if has_request_context() \
+            else "http://127.0.0.1:5000"
     prefix = "" if lang == "ja" else "/" + lang
     return base.rstrip("/") + prefix + path
 

@@ -63,6 +63,12 @@ ACCOMMODATIONS = [
     ("other", "その他", "Other (please describe)", 7),
 ]
 
+DETAILS_PROMPTS = {
+    "childcare": ("お子さんの人数と年齢", "Number and ages of the children"),
+    "language_support": ("希望する言語や配慮", "Which language or kind of help"),
+    "other": ("必要な配慮の内容", "What you need"),
+}
+
 # Seed 001: the ten areas, the schools they cover, and (for the model areas) addresses and populations.
 AREAS = [
     ("daiichi", "第一小学区", "Daiichi Elementary School Area", DistrictType.EXISTING,
@@ -261,8 +267,9 @@ def load() -> Counter:
     today = tokyo_today()
     acc = {}
     for position, (code, ja, en, lead) in enumerate(ACCOMMODATIONS):
+        prompt_ja, prompt_en = DETAILS_PROMPTS.get(code, (None, None))
         acc[code] = get_or_create(Accommodation, dict(code=code), name_ja=ja, name_en=en, lead_days=lead,
-                                  position=position)
+                                  position=position, details_prompt_ja=prompt_ja, details_prompt_en=prompt_en)
 
     areas = {}
     for position, (slug, ja, en, kind, covers_ja, covers_en, population, model) in enumerate(AREAS):

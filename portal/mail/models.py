@@ -23,6 +23,8 @@ class OutboxEmail(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(255))
     text_body: Mapped[str] = mapped_column(sa.Text)
     html_body: Mapped[str | None] = mapped_column(sa.Text)
+    #: an iCalendar file sent as attachment (the meeting of a confirmation)
+    ics: Mapped[str | None] = mapped_column(sa.Text)
     language: Mapped[str] = mapped_column(sa.String(8), default="ja")
     status: Mapped[MailStatus] = mapped_column(
         enum_type(MailStatus, "status"), default=MailStatus.PENDING, index=True

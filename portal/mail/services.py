@@ -13,7 +13,7 @@ from portal.mail.models import MailStatus, OutboxEmail
 from portal.mail.transports import build_message, transport_from_config
 
 
-def queue_email(to: str, template: str, lang: str = "ja", **context) -> OutboxEmail:
+def queue_email(to: str, template: str, lang: str = "ja", ics: str | None = None, **context) -> OutboxEmail:
     """Render templates/mail/<template>.txt in the recipient's language and add a row (flush only).
 
     The .txt has a `subject` and a `body` block; the HTML part is the same text in simple paragraphs.
@@ -23,7 +23,7 @@ def queue_email(to: str, template: str, lang: str = "ja", **context) -> OutboxEm
         body = render_block(f"mail/{template}.txt", "body", **context).strip()
         text = render_template("mail/_footer.txt", body=body)
         html = render_template("mail/_layout.html", subject=subject, paragraphs=text.split("\n\n"), lang=lang)
-    row = OutboxEmail(to_address=to, subject=subject, text_body=text, html_body=html, language=lang)
+    row = OutboxEmail(to_address=to, subject=subject, text_body=text, html_body=html, language=lang, ics=ics)
     db.session.add(row)
     db.session.flush()
     return row

@@ -21,6 +21,8 @@ def build_message(row) -> EmailMessage:
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
+    if row.ics:
+        message.add_attachment(row.ics.encode(), maintype="text", subtype="calendar", filename="meeting.ics")
     return message
 
 

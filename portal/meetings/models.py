@@ -65,6 +65,9 @@ class Accommodation(db.Model):
     description_en: Mapped[str | None] = mapped_column(sa.Text)
     #: days before the meeting a request must arrive to be arranged in time
     lead_days: Mapped[int] = mapped_column(default=0)
+    #: when set, the form asks for details with this question (e.g. the number and ages of children)
+    details_prompt_ja: Mapped[str | None] = mapped_column(sa.String(255))
+    details_prompt_en: Mapped[str | None] = mapped_column(sa.String(255))
     position: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (sa.CheckConstraint("lead_days >= 0", name="lead_days_not_negative"),)

@@ -21,8 +21,10 @@ def index():
 
 @bp.get("/meetings/<int:meeting_id>")
 def detail(meeting_id: int):
+    from portal.registrations.services import closed_reason
+
     meeting = services.get_meeting_or_404(meeting_id)
-    return render_template("meetings/public/detail.html", meeting=meeting)
+    return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=closed_reason(meeting))
 
 
 def _ics_response(body: bytes, filename: str) -> Response:

@@ -1,0 +1,111 @@
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.accounts.forms import EMAIL, tidy_email
+from portal.core.i18n import tr_text
+from portal.core.normalize import is_japanese_phone, is_kana, normalise_phone, to_katakana
+from portal.registrations.models import AGE_TITLES
+
+
+def _kana(value):
+    return to_katakana(value) if isinstance(value, str) else value
+
+
+def _phone(value):
+    return normalise_phone(value) if isinstance(value, str) and value.strip() else None
+
+
+class RegistrationForm(FlaskForm):
+    """The question page of /meetings/<id>/register; accommodation fields are added per meeting."""
+
+    step = HiddenField(default="check")
+    name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    furigana = StringField(_l("Furigana of your name"), [InputRequired(_l("Enter the reading of your name.")),
+                                                         Length(max=120)], filters=[_kana],
+                           description=_l("In hiragana or katakana, as it is read."))
+    email = EmailField(_l("Email address"), EMAIL, filters=[tidy_email],
+                       description=_l("We send the confirmation and any changes here."))
+    phone = StringField(_l("Phone number (optional)"), [Optional(), Length(max=20)], filters=[_phone],
+                        description=_l("Only if you would like us to call you, e.g. 042-000-0000."),
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    age_group = RadioField(_l("Age group (optional)"), [Optional()], choices=[(k.value, t) for k, t in AGE_TITLES.items()],
+                           description=_l("The city counts participation by generation. You do not have to answer."))
+    companions = IntegerField(_l("Number of people coming with you"), [InputRequired(_l("Enter 0 if you come alone.")),
+                                                                       NumberRange(min=0, message=_l("Enter 0 or more."))],
+                              default=0, description=_l("They count against the seats. Enter 0 if you come alone."))
+    consent = BooleanField(_l("I agree that the city uses this information only to arrange the support I ask for"),
+                           description=_l("Information about disability or health is sensitive personal information. Only "
+                                          "the staff who organise this meeting see it, and it is deleted after the meeting."))
+    save_profile = BooleanField(_l("Save my details and usual support to my account for next time"))
+
+    def __init__(self, *args, accommodations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accommodation_list = list(accommodations)
+
+    def validate_furigana(self, field):
+        if field.data and not is_kana(field.data):
+            raise ValidationError(_l("Write the reading in hiragana or katakana, not kanji or letters."))
+
+    def validate_phone(self, field):
+        if field.data and not is_japanese_phone(field.data):
+            raise ValidationError(_l("Enter a phone number of 10 or 11 digits, e.g. 042-000-0000."))
+
+    def validate_companions(self, field):
+        limit = current_app.config["MAX_COMPANIONS"]
+        if field.data is not None and field.data > limit:
+            raise ValidationError(_l("At most %(num)s people can come with you. Please call the office for a "
+                                     "larger group.", num=limit))
+
+    def accommodation_fields(self):
+        """(accommodation, checkbox, details field or None) for each kind of support the meeting offers."""
+        return [(a, self[f"acc_{a.id}"], self._fields.get(f"acc_{a.id}_details")) for a in self.accommodation_list]
+
+    def chosen_accommodations(self) -> dict[int, str | None]:
+        chosen = {}
+        for accommodation, checkbox, details in self.accommodation_fields():
+            if checkbox.data:
+                chosen[accommodation.id] = ((details.data or "").strip() or None) if details else None
+        return chosen
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.chosen_accommodations() and not self.consent.data:
+            self.consent.errors.append(_l("Tick the box to agree, so that we can arrange the support you ask for."))
+            valid = False
+        return valid
+
+
+def registration_form(meeting, formdata=None, **kwargs) -> RegistrationForm:
+    """A RegistrationForm with a checkbox (and, where needed, a details question) per offered accommodation."""
+
+    class MeetingRegistrationForm(RegistrationForm):
+        pass
+
+    for accommodation in meeting.accommodations:
+        setattr(MeetingRegistrationForm, f"acc_{accommodation.id}", BooleanField(tr_text(accommodation, "name")))
+        if accommodation.details_prompt_ja:
+            setattr(MeetingRegistrationForm, f"acc_{accommodation.id}_details",
+                    TextAreaField(tr_text(accommodation, "details_prompt"), [Optional(), Length(max=1000)]))
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return MeetingRegistrationForm(accommodations=meeting.accommodations, **kwargs)
+
+
+class CompanionsForm(FlaskForm):
+    companions = IntegerField(_l("Number of people coming with you"), [
+        InputRequired(_l("Enter 0 if you come alone.")), NumberRange(min=0, message=_l("Enter 0 or more."))])
+
+    def validate_companions(self, field):
+        RegistrationForm.validate_companions(self, field)

@@ -1,0 +1,155 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from portal.accounts.services import normalise_email
+from portal.core.i18n import current_lang
+from portal.extensions import db, limiter
+from portal.meetings import services as meetings
+from portal.registrations import bp, services
+from portal.registrations.forms import CompanionsForm, registration_form
+from portal.registrations.models import RegistrationStatus
+
+
+def _prefill() -> dict:
+    if not current_user.is_authenticated:
+        return {}
+    data = {"name": current_user.display_name, "email": current_user.email, "furigana": current_user.furigana,
+            "phone": current_user.phone, "age_group": current_user.age_group}
+    return {k: v for k, v in data.items() if v}
+
+
+def _usual_accommodations(form) -> None:
+    usual = (current_user.usual_accommodations or {}) if current_user.is_authenticated else {}
+    for accommodation, checkbox, details in form.accommodation_fields():
+        if accommodation.code in usual:
+            checkbox.data = True
+            if details is not None:
+                details.data = usual[accommodation.code]
+
+
+def _form_page(meeting, form, status=200):
+    return render_template("registrations/public/form.html", meeting=meeting, form=form,
+                           services=services), status
+
+
+@bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
+@limiter.limit("20 per minute; 200 per hour", methods=["POST"])
+def register(meeting_id: int):
+    meeting = meetings.get_meeting_or_404(meeting_id)
+    reason = services.closed_reason(meeting)
+    if reason:
+        return render_template("registrations/public/closed.html", meeting=meeting, reason=reason)
+    if request.method == "GET":
+        form = registration_form(meeting, data=_prefill())
+        _usual_accommodations(form)
+        return _form_page(meeting, form)
+    form = registration_form(meeting, formdata=request.form)
+    step = request.form.get("step")
+    if step == "edit":
+        form.errors  # noqa: B018 - nothing validated: the person goes back to change answers
+        return _form_page(meeting, form)
+    if not form.validate():
+        return _form_page(meeting, form)
+    if step != "send":
+        return render_template("registrations/public/confirm.html", meeting=meeting, form=form, services=services)
+    data = services.RegistrationData(
+        name=form.name.data.strip(), furigana=form.furigana.data, email=normalise_email(form.email.data),
+        phone=form.phone.data,
+        age_group=form.age_group.data or None, companions=form.companions.data,
+        accommodations=form.chosen_accommodations(), locale=current_lang(),
+    )
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    try:
+        registration = services.register(meeting, data, user=user)
+    except services.RegistrationError as error:
+        form.email.errors.append(str(error))
+        return _form_page(meeting, form)
+    if user is not None and form.save_profile.data:
+        services.save_profile(user, data, form)
+        db.session.commit()
+    flash({
+        RegistrationStatus.CONFIRMED: _("Your registration is confirmed. We have sent you an email with the details."),
+        RegistrationStatus.PENDING: _("Almost done: open the link in the email we have just sent to confirm."),
+        RegistrationStatus.WAITLISTED: _("The meeting is full, so you are on the waiting list. We will email you if "
+                                         "a seat becomes free."),
+    }[registration.status])
+    return redirect(url_for("registrations.detail", token=services.token_for(registration)))
+
+
+@bp.errorhandler(CSRFError)
+def session_expired(error):
+    """The form sat open too long: show it again with everything typed kept, and ask to send again."""
+    if request.endpoint != "registrations.register":
+        return render_template("errors/error.html", code=400), 400
+    meeting = meetings.get_meeting_or_404(request.view_args["meeting_id"])
+    form = registration_form(meeting, formdata=request.form)
+    form.validate()
+    form.step.data = "check"
+    form.form_errors.append(_("For your security the page timed out. Everything you typed is kept: check it and "
+                              "press the button again."))
+    return _form_page(meeting, form, status=400)
+
+
+def _registration_or_404(token: str):
+    registration = services.registration_for_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.get("/registrations/<token>")
+def detail(token: str):
+    registration = _registration_or_404(token)
+    return render_template("registrations/public/detail.html", r=registration, token=token,
+                           companions_form=CompanionsForm(data={"companions": registration.companions}),
+                           services=services)
+
+
+@bp.route("/registrations/<token>/confirm/<code>", methods=["GET", "POST"])
+def confirm_email(token: str, code: str):
+    registration = _registration_or_404(token)
+    if not services.code_matches(registration, code):
+        abort(404)
+    if request.method == "POST":
+        if services.confirm_email(registration):
+            flash(_("Your registration is confirmed. See you at the meeting."))
+        else:
+            flash(_("This registration could not be confirmed: the time to confirm has passed or it was cancelled."))
+        return redirect(url_for("registrations.detail", token=token))
+    return render_template("registrations/public/confirm_email.html", r=registration)
+
+
+@bp.post("/registrations/<token>/accept")
+def accept_offer(token: str):
+    registration = _registration_or_404(token)
+    if services.accept_offer(registration):
+        flash(_("The seat is yours. Your registration is confirmed."))
+    else:
+        flash(_("Sorry, this offer is no longer open."))
+    return redirect(url_for("registrations.detail", token=token))
+
+
+@bp.post("/registrations/<token>/companions")
+def change_companions(token: str):
+    registration = _registration_or_404(token)
+    form = CompanionsForm()
+    if not form.validate() or registration.status == RegistrationStatus.CANCELLED:
+        return render_template("registrations/public/detail.html", r=registration, token=token,
+                               companions_form=form, services=services), 400
+    if services.change_companions(registration, form.companions.data):
+        flash(_("The number of people has been changed."))
+    else:
+        flash(_("There are not enough free seats for more people. The number has not been changed."))
+    return redirect(url_for("registrations.detail", token=token))
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        services.cancel(registration)
+        flash(_("Your registration has been cancelled."))
+        return redirect(url_for("registrations.detail", token=token))
+    return render_template("registrations/public/cancel.html", r=registration, token=token)

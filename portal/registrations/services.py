@@ -1,0 +1,336 @@
+"""Registrations: seats that never exceed capacity, the waiting list and its offers, accommodation requests.
+
+Every change of seats runs in write_transaction(): on SQLite it takes the write lock first, and the seat
+counter is changed by one conditional UPDATE (capacity checked in the same statement), never from a count
+read earlier. On PostgreSQL the UPDATE's row lock gives the same guarantee.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from portal.core.db import write_transaction
+from portal.core.timefmt import now_utc
+from portal.core.urls import external_url
+from portal.extensions import db
+from portal.mail.services import queue_email
+from portal.meetings.models import Accommodation, Meeting, MeetingStatus
+from portal.registrations.models import (
+    HOLDS_SEAT,
+    AccommodationRequest,
+    Channel,
+    Registration,
+    RegistrationStatus,
+)
+
+
+class RegistrationError(Exception):
+    """A reason the registration cannot go ahead, said to the person."""
+
+
+@dataclass
+class RegistrationData:
+    name: str
+    furigana: str | None
+    email: str | None
+    phone: str | None = None
+    age_group: str | None = None
+    companions: int = 0
+    #: {accommodation id: details}
+    accommodations: dict[int, str | None] = field(default_factory=dict)
+    locale: str = "ja"
+
+
+# Links
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def token_for(registration: Registration) -> str:
+    """The signed link of a registration: unguessable, and a changed character makes it invalid."""
+    return _serializer("registration").dumps(registration.id)
+
+
+def confirm_code_for(registration: Registration) -> str:
+    return _serializer("registration-confirm").dumps(registration.id)
+
+
+def _load(salt: str, token: str) -> int | None:
+    try:
+        value = _serializer(salt).loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def registration_for_token(token: str) -> Registration | None:
+    registration_id = _load("registration", token)
+    return db.session.get(Registration, registration_id) if registration_id else None
+
+
+def code_matches(registration: Registration, code: str) -> bool:
+    return _load("registration-confirm", code) == registration.id
+
+
+# Rules
+
+
+def deadline(meeting: Meeting):
+    return meeting.registration_closes_at or meeting.starts_at
+
+
+def closed_reason(meeting: Meeting):
+    """Why registering is not possible now, or None."""
+    now = now_utc()
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _l("This meeting has been cancelled.")
+    if meeting.registration_opens_at and now < meeting.registration_opens_at:
+        return _l("Registration has not opened yet.")
+    if now >= deadline(meeting):
+        return _l("Registration for this meeting has closed.")
+    return None
+
+
+def is_late(meeting: Meeting, accommodation: Accommodation, moment=None) -> bool:
+    """Asked after the lead time: it may not be arranged in time."""
+    return (moment or now_utc()) > meeting.starts_at - timedelta(days=accommodation.lead_days)
+
+
+def waitlist_position(registration: Registration) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.meeting_id == registration.meeting_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            sa.or_(Registration.created_at < registration.created_at,
+                   sa.and_(Registration.created_at == registration.created_at, Registration.id < registration.id)),
+        )
+    ) + 1
+
+
+# Seats
+
+
+def _take_seats(meeting_id: int, seats: int) -> bool:
+    """Add `seats` to the meeting if they fit, in one statement: True when they did."""
+    result = db.session.execute(
+        sa.update(Meeting)
+        .where(Meeting.id == meeting_id,
+               sa.or_(Meeting.capacity.is_(None), Meeting.seats_taken + Meeting.reserved_seats + seats <= Meeting.capacity))
+        .values(seats_taken=Meeting.seats_taken + seats)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _give_back_seats(meeting_id: int, seats: int) -> None:
+    if seats:
+        db.session.execute(
+            sa.update(Meeting).where(Meeting.id == meeting_id).values(seats_taken=Meeting.seats_taken - seats)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _offer_free_seats(meeting: Meeting) -> list[Registration]:
+    """Offer freed seats to the waiting list in arrival order while the next party fits."""
+    now = now_utc()
+    if now >= deadline(meeting) or meeting.status != MeetingStatus.PUBLISHED:
+        return []
+    offered = []
+    while True:
+        first = db.session.scalar(
+            sa.select(Registration)
+            .where(Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED)
+            .order_by(Registration.created_at, Registration.id)
+            .limit(1)
+        )
+        if first is None or not _take_seats(meeting.id, first.party_size):
+            return offered
+        first.status, first.seats = RegistrationStatus.OFFERED, first.party_size
+        first.hold_expires_at = min(now + timedelta(hours=current_app.config["OFFER_HOURS"]), deadline(meeting))
+        db.session.flush()
+        _email(first, "registrations/offer")
+        offered.append(first)
+
+
+def _release(registration: Registration, status: RegistrationStatus) -> None:
+    _give_back_seats(registration.meeting_id, registration.seats)
+    registration.status, registration.seats = status, 0
+    registration.hold_expires_at = None
+    if status == RegistrationStatus.CANCELLED:
+        registration.cancelled_at = now_utc()
+        for request in registration.requests:
+            request.details = None  # accommodation details go at once (要配慮個人情報)
+    db.session.flush()
+
+
+def release_expired(meeting_id: int | None = None) -> int:
+    """Guests who never confirmed and offers that lapsed give their seats to the next in line."""
+    with write_transaction():
+        query = sa.select(Registration).where(
+            Registration.status.in_([RegistrationStatus.PENDING, RegistrationStatus.OFFERED]),
+            Registration.hold_expires_at < now_utc(),
+        )
+        if meeting_id is not None:
+            query = query.where(Registration.meeting_id == meeting_id)
+        expired = db.session.scalars(query).all()
+        for registration in expired:
+            _release(registration, RegistrationStatus.CANCELLED)
+            _email(registration, "registrations/lapsed")
+        for meeting in {r.meeting for r in expired}:
+            _offer_free_seats(meeting)
+    return len(expired)
+
+
+# Registering
+
+
+def register(meeting: Meeting, data: RegistrationData, user=None, channel: Channel = Channel.WEB,
+             staff_note: str | None = None) -> Registration:
+    """Book seats (or a waiting-list place) and record the requests; RegistrationError if it cannot be done."""
+    release_expired(meeting.id)
+    hold_hours = current_app.config["GUEST_CONFIRM_HOURS"]
+    # The account owner proved this address already; staff-entered registrations need no email round trip.
+    trusted = channel != Channel.WEB or (
+        user is not None and user.email_verified_at is not None and user.email == data.email)
+    try:
+        with write_transaction():
+            registration = Registration(
+                meeting_id=meeting.id, user_id=getattr(user, "id", None), channel=channel, name=data.name,
+                furigana=data.furigana, email=data.email, phone=data.phone, age_group=data.age_group,
+                companions=data.companions, locale=data.locale, staff_note=staff_note,
+            )
+            if _take_seats(meeting.id, 1 + data.companions):
+                registration.seats = 1 + data.companions
+                if trusted:
+                    registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
+                else:
+                    registration.status = RegistrationStatus.PENDING
+                    registration.hold_expires_at = min(now_utc() + timedelta(hours=hold_hours), deadline(meeting))
+            else:
+                registration.status = RegistrationStatus.WAITLISTED
+            for accommodation_id, details in data.accommodations.items():
+                accommodation = db.session.get(Accommodation, accommodation_id)
+                registration.requests.append(AccommodationRequest(
+                    accommodation_id=accommodation_id, details=details, late=is_late(meeting, accommodation)))
+            db.session.add(registration)
+            db.session.flush()
+            _email(registration, {
+                RegistrationStatus.CONFIRMED: "registrations/confirmed",
+                RegistrationStatus.PENDING: "registrations/confirm_email",
+                RegistrationStatus.WAITLISTED: "registrations/waitlisted",
+            }[registration.status])
+    except sa.exc.IntegrityError:
+        raise RegistrationError(_l("This email address is already registered for this meeting. Use the link in "
+                                   "the email we sent to see or change that registration.")) from None
+    return registration
+
+
+def confirm_email(registration: Registration) -> bool:
+    """A guest opened the emailed link in time: the held seat becomes theirs."""
+    with write_transaction():
+        db.session.refresh(registration)
+        if registration.status != RegistrationStatus.PENDING or registration.hold_expires_at < now_utc():
+            return False
+        registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
+        registration.hold_expires_at = None
+        _email(registration, "registrations/confirmed")
+    return True
+
+
+def accept_offer(registration: Registration) -> bool:
+    """Take the offered seat; only one of two simultaneous attempts succeeds, and never after the offer lapsed."""
+    with write_transaction():
+        db.session.refresh(registration)
+        if registration.status != RegistrationStatus.OFFERED or registration.hold_expires_at < now_utc():
+            return False
+        registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
+        registration.hold_expires_at = None
+        _email(registration, "registrations/confirmed")
+    return True
+
+
+def cancel(registration: Registration) -> bool:
+    with write_transaction():
+        db.session.refresh(registration)
+        if registration.status == RegistrationStatus.CANCELLED:
+            return False
+        _release(registration, RegistrationStatus.CANCELLED)
+        _email(registration, "registrations/cancelled")
+        _offer_free_seats(registration.meeting)
+    return True
+
+
+def change_companions(registration: Registration, companions: int) -> bool:
+    """More companions need free seats; fewer give seats back to the waiting list."""
+    with write_transaction():
+        db.session.refresh(registration)
+        delta = companions - registration.companions
+        if registration.status in HOLDS_SEAT and delta > 0:
+            if not _take_seats(registration.meeting_id, delta):
+                return False
+        elif registration.status in HOLDS_SEAT and delta < 0:
+            _give_back_seats(registration.meeting_id, -delta)
+        if registration.status in HOLDS_SEAT:
+            registration.seats += delta
+        registration.companions = companions
+        db.session.flush()
+        if delta < 0:
+            _offer_free_seats(registration.meeting)
+    return True
+
+
+def offer_after_capacity_change(meeting: Meeting) -> None:
+    """A capacity increase frees seats for the waiting list."""
+    with write_transaction():
+        _offer_free_seats(db.session.get(Meeting, meeting.id))
+
+
+# Email
+
+
+def _email(registration: Registration, template: str) -> None:
+    if not registration.email:
+        return  # registered by phone without email: staff tell the person by post or phone
+    from portal.meetings.ics import build_calendar
+
+    meeting, lang = registration.meeting, registration.locale
+    ics = None
+    if registration.status == RegistrationStatus.CONFIRMED:
+        from flask_babel import force_locale
+
+        from portal.core.i18n import tr_text
+
+        with force_locale(lang):
+            ics = build_calendar([meeting], tr_text(meeting, "title"),
+                                 lambda m: external_url("meetings.detail", lang, meeting_id=m.id), "kyoso-portal").decode()
+    queue_email(
+        registration.email, template, lang, ics=ics, registration=registration, meeting=meeting,
+        url=external_url("registrations.detail", lang, token=token_for(registration)),
+        confirm_url=external_url("registrations.confirm_email", lang, token=token_for(registration),
+                                 code=confirm_code_for(registration)),
+    )
+
+
+def save_profile(user, data: RegistrationData, form) -> None:
+    """Keep the resident's details and usual support for the next form."""
+    user.furigana, user.phone, user.age_group = data.furigana, data.phone, data.age_group
+    user.usual_accommodations = {
+        a.code: data.accommodations[a.id] for a in form.accommodation_list if a.id in data.accommodations
+    }
+
+
+def for_user(user) -> list[Registration]:
+    """A resident's registrations: made while signed in, or with their confirmed address."""
+    query = (
+        sa.select(Registration)
+        .where(sa.or_(Registration.user_id == user.id, Registration.email == user.email))
+        .options(sa.orm.joinedload(Registration.meeting))
+        .order_by(Registration.created_at.desc())
+    )
+    return db.session.scalars(query).unique().all()
