@@ -29,6 +29,7 @@ def public_urls() -> list[str]:
         "/meetings?kind=area_meeting&acc=sign_language&seats=y",
         "/meetings?when=past",
         f"/meetings/{forum.id}",
+        f"/meetings/{forum.id}/register",
         f"/meetings/{cancelled.id}",
         f"/meetings/{past_committee.id}",
         f"/meetings/{online.id}",

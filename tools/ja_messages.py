@@ -676,4 +676,5 @@ JA = {
     ("It is less than %(num)s day before the meeting. You can still ask, but we may not be able to arrange it in time.",
      "It is less than %(num)s days before the meeting. You can still ask, but we may not be able to arrange it in time."):
         "開催まで%(num)s日を切っています。お申し込みはできますが、手配が間に合わない可能性があります。",
+    "Registration cancelled": "取消済み",
 }

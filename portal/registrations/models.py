@@ -22,7 +22,7 @@ STATUS_TITLES = {
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("On the waiting list"),
     RegistrationStatus.OFFERED: _l("A seat is offered to you"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
+    RegistrationStatus.CANCELLED: _l("Registration cancelled"),
     RegistrationStatus.ATTENDED: _l("Attended"),
 }
 #: statuses that hold seats (the registrant and companions)
