@@ -43,3 +43,15 @@ def roles_required(*roles: str):
 
 def login_required(view):
     return roles_required()(view)
+
+
+def may_see_registrations(user, meeting) -> bool:
+    """Registrations hold sensitive personal data: only the meeting's organiser and administrators see them."""
+    if not user.is_authenticated:
+        return False
+    return "admin" in user.role_names or (user.has_role("editor") and meeting.organiser_id == user.id)
+
+
+def require_registrations_access(meeting) -> None:
+    if not may_see_registrations(current_user, meeting):
+        abort(403)

@@ -49,7 +49,9 @@ def init_app(app: Flask) -> None:
         linkify=linkify,
         number=format_decimal,
     )
-    app.jinja_env.globals.update(field_attrs=field_attrs, days_left=timefmt.days_left, format_month=timefmt.format_month)
+    from portal.core.access import may_see_registrations
+
+    app.jinja_env.globals.update(may_see_registrations=may_see_registrations, field_attrs=field_attrs, days_left=timefmt.days_left, format_month=timefmt.format_month)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

@@ -75,11 +75,15 @@ class MeetingForm(FlaskForm):
     registration_opens_at = TokyoDateTimeField(_l("Registration opens (Tokyo time)"), [Optional()])
     registration_closes_at = TokyoDateTimeField(_l("Registration closes (Tokyo time)"), [Optional()])
     accommodations = CheckboxesField(_l("Support participants can ask for"), coerce=int)
+    organiser = OptionalSelectField(_l("Organiser (sees the registrations)"), empty_label=_l("Not chosen"),
+                                    description=_l("Only administrators can change it."))
     agenda_ja = TextAreaField(_l("Agenda (Japanese), one item per line"), [Optional(), Length(max=5000)])
     agenda_en = TextAreaField(_l("Agenda (English), one item per line, in the same order"), [Optional(), Length(max=5000)])
 
-    def __init__(self, *args, areas=(), committees=(), venues=(), accommodations=(), seats_taken=0, **kwargs):
+    def __init__(self, *args, areas=(), committees=(), venues=(), accommodations=(), organisers=(), seats_taken=0,
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        self.organiser.set_choices((u.id, u.display_name) for u in organisers)
         self.seats_taken = seats_taken
         self.kind.choices = [(k.value, title) for k, title in KIND_TITLES.items()]
         self.format.choices = [(f.value, title) for f, title in FORMAT_TITLES.items()]

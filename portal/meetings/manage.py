@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.core.access import require_roles
@@ -25,9 +26,16 @@ def index():
     return render_page("meetings/manage/list.html", "results", form=form, pagination=pagination)
 
 
+def _meeting_form(**kwargs) -> MeetingForm:
+    form = MeetingForm(**kwargs, **services.form_choices())
+    if "admin" not in current_user.role_names:
+        del form.organiser  # only administrators hand a meeting (and its registrations) to another editor
+    return form
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = MeetingForm(**services.form_choices())
+    form = _meeting_form()
     if form.validate_on_submit():
         meeting = services.save(form)
         db.session.commit()
@@ -40,8 +48,8 @@ def new():
 @bp.route("/<int:meeting_id>", methods=["GET", "POST"])
 def edit(meeting_id: int):
     meeting = services.get_for_staff_or_404(meeting_id)
-    form = MeetingForm(data=None if request.method == "POST" else services.form_data(meeting),
-                       seats_taken=meeting.seats_taken, **services.form_choices())
+    form = _meeting_form(data=None if request.method == "POST" else services.form_data(meeting),
+                         seats_taken=meeting.seats_taken)
     if form.validate_on_submit():
         services.save(form, meeting)
         db.session.commit()

@@ -22,7 +22,15 @@ def form_choices() -> dict:
         "committees": db.session.scalars(sa.select(Committee).order_by(Committee.id)).all(),
         "venues": db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)).all(),
         "accommodations": db.session.scalars(sa.select(Accommodation).order_by(Accommodation.position)).all(),
+        "organisers": _editors(),
     }
+
+
+def _editors():
+    from portal.accounts.models import Role, User, UserRole
+
+    return db.session.scalars(sa.select(User).join(UserRole).where(
+        UserRole.role.in_([Role.EDITOR, Role.ADMIN])).distinct().order_by(User.display_name)).all()
 
 
 def get_for_staff_or_404(meeting_id: int) -> Meeting:
@@ -35,7 +43,7 @@ def get_for_staff_or_404(meeting_id: int) -> Meeting:
 def form_data(meeting: Meeting) -> dict:
     data = {name: getattr(meeting, name) for name in FIELDS}
     data.update(
-        area=meeting.area_id, committee=meeting.committee_id, venue=meeting.venue_id,
+        organiser=meeting.organiser_id, area=meeting.area_id, committee=meeting.committee_id, venue=meeting.venue_id,
         reserved_seats=meeting.reserved_seats, accommodations=[a.id for a in meeting.accommodations],
         agenda_ja="\n".join(i.title_ja for i in meeting.agenda_items),
         agenda_en="\n".join(i.title_en or "" for i in meeting.agenda_items),
@@ -45,8 +53,12 @@ def form_data(meeting: Meeting) -> dict:
 
 def save(form, meeting: Meeting | None = None) -> Meeting:
     """Create (as a draft) or update a meeting from the form, with an audit entry."""
+    from flask_login import current_user
+
     creating = meeting is None
-    meeting = meeting or Meeting(status=MeetingStatus.DRAFT, seats_taken=0)
+    meeting = meeting or Meeting(status=MeetingStatus.DRAFT, seats_taken=0, organiser_id=current_user.id)
+    if "organiser" in form._fields and form.organiser.data:  # the field exists for administrators only
+        meeting.organiser_id = form.organiser.data
     apply(form, meeting, FIELDS)
     meeting.area_id, meeting.committee_id, meeting.venue_id = form.area.data, form.committee.data, form.venue.data
     meeting.reserved_seats = form.reserved_seats.data or 0
@@ -80,7 +92,7 @@ def _changes_with_collections(meeting: Meeting, form) -> dict:
 
 def duplicate(meeting: Meeting) -> Meeting:
     """A draft copy (the next area meeting is usually a copy): no seats taken, no report, no cancellation."""
-    copy = Meeting(status=MeetingStatus.DRAFT, seats_taken=0,
+    copy = Meeting(status=MeetingStatus.DRAFT, seats_taken=0, organiser_id=meeting.organiser_id,
                    **{name: getattr(meeting, name) for name in COPIED})
     copy.accommodations = list(meeting.accommodations)
     copy.agenda_items = [AgendaItem(position=i.position, title_ja=i.title_ja, title_en=i.title_en)

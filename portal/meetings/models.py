@@ -121,6 +121,8 @@ class Meeting(db.Model):
     cancel_reason_ja: Mapped[str | None] = mapped_column(sa.Text)
     cancel_reason_en: Mapped[str | None] = mapped_column(sa.Text)
     attendance: Mapped[int | None]
+    #: the editor who organises it: with admins, the only staff who see its registrations (要配慮個人情報)
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     report_ja: Mapped[str | None] = mapped_column(sa.Text)
     report_en: Mapped[str | None] = mapped_column(sa.Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -128,6 +130,7 @@ class Meeting(db.Model):
 
     area: Mapped[Area | None] = relationship()
     venue: Mapped[Venue | None] = relationship()
+    organiser = relationship("User")
     committee = relationship("Committee", back_populates="meetings")
     accommodations = relationship(
         Accommodation, secondary=meeting_accommodations, order_by=Accommodation.position

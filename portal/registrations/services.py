@@ -334,3 +334,142 @@ def for_user(user) -> list[Registration]:
         .order_by(Registration.created_at.desc())
     )
     return db.session.scalars(query).unique().all()
+
+
+# Staff side
+
+
+def roster_query(meeting_id: int, filters: dict):
+    query = (
+        sa.select(Registration)
+        .where(Registration.meeting_id == meeting_id)
+        .options(sa.orm.selectinload(Registration.requests).joinedload(AccommodationRequest.accommodation))
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if status := filters.get("status"):
+        query = query.where(Registration.status == status)
+    if q := (filters.get("q") or "").strip():
+        from portal.core.normalize import to_katakana
+
+        like = [Registration.name.contains(q), Registration.email.contains(q.lower()),
+                Registration.furigana.contains(to_katakana(q))]
+        query = query.where(sa.or_(*like))
+    return query
+
+
+def counts(meeting_id: int) -> dict:
+    """People (registrants and companions) by status and by generation, for the roster and the report."""
+    rows = db.session.execute(
+        sa.select(Registration.status, Registration.age_group, sa.func.sum(1 + Registration.companions))
+        .where(Registration.meeting_id == meeting_id)
+        .group_by(Registration.status, Registration.age_group)
+    ).all()
+    by_status, by_age = {}, {}
+    for status, age_group, people in rows:
+        by_status[status] = by_status.get(status, 0) + people
+        if status in HOLDS_SEAT:
+            by_age[age_group] = by_age.get(age_group, 0) + people
+    return {"status": by_status, "age": by_age}
+
+
+def _update_attendance(meeting_id: int) -> None:
+    attended = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(1 + Registration.companions), 0))
+        .where(Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.ATTENDED))
+    db.session.execute(sa.update(Meeting).where(Meeting.id == meeting_id).values(attendance=attended)
+                       .execution_options(synchronize_session=False))
+
+
+def mark_attended(registration: Registration) -> None:
+    """Check-in at the door; the meeting's attendance count follows."""
+    from portal.audit.services import record
+
+    with write_transaction():
+        db.session.refresh(registration)
+        if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING):
+            raise RegistrationError(_l("Only confirmed registrations can be checked in."))
+        record("update", registration, {"status": [registration.status.value, "attended"]},
+               label=registration.name or "")
+        registration.status, registration.confirmed_at = RegistrationStatus.ATTENDED, registration.confirmed_at or now_utc()
+        db.session.flush()
+        _update_attendance(registration.meeting_id)
+
+
+def walk_in(meeting: Meeting, name: str | None, companions: int) -> Registration:
+    """Someone who came without registering: counted in the attendance (staff decide at the door about space)."""
+    from portal.audit.services import record
+
+    with write_transaction():
+        registration = Registration(meeting_id=meeting.id, channel=Channel.WALK_IN, status=RegistrationStatus.ATTENDED,
+                                    name=name or None, companions=companions, seats=1 + companions,
+                                    confirmed_at=now_utc())
+        db.session.add(registration)
+        db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id)
+                           .values(seats_taken=Meeting.seats_taken + 1 + companions)
+                           .execution_options(synchronize_session=False))
+        db.session.flush()
+        record("create", registration, label=name or "walk-in")
+        _update_attendance(meeting.id)
+    return registration
+
+
+def set_request_status(request: AccommodationRequest, status: str, reason_ja: str | None, reason_en: str | None) -> None:
+    """Staff arranged a request, or cannot: the resident sees it on their page and gets an email."""
+    from portal.audit.services import record
+
+    request.status = status
+    request.reason_ja = (reason_ja or "").strip() or None if status == "unavailable" else None
+    request.reason_en = (reason_en or "").strip() or None if status == "unavailable" else None
+    record("update", request, label=f"{request.registration.name}: {request.accommodation.name_ja}")
+    _email(request.registration, "registrations/accommodation_status")
+
+
+def board(meeting: Meeting) -> list[dict]:
+    """What must be arranged by which date: one row per kind of support, with its active requests."""
+    query = (
+        sa.select(AccommodationRequest)
+        .join(Registration)
+        .where(Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.CANCELLED)
+        .options(sa.orm.joinedload(AccommodationRequest.accommodation), sa.orm.joinedload(AccommodationRequest.registration))
+        .order_by(AccommodationRequest.accommodation_id, AccommodationRequest.id)
+    )
+    groups: dict[int, dict] = {}
+    for request in db.session.scalars(query).unique():
+        accommodation = request.accommodation
+        group = groups.setdefault(accommodation.id, {
+            "accommodation": accommodation, "requests": [],
+            "arrange_by": meeting.starts_at - timedelta(days=accommodation.lead_days),
+        })
+        group["requests"].append(request)
+    return sorted(groups.values(), key=lambda g: (g["arrange_by"], g["accommodation"].position))
+
+
+CSV_COLUMNS = ("id", "status", "channel", "name", "furigana", "email", "phone", "age_group", "companions",
+               "accommodations", "registered_at")
+
+
+def _cell(value) -> str:
+    """A CSV cell Excel will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def roster_csv(meeting: Meeting) -> str:
+    """UTF-8 with BOM, so Japanese Excel opens it correctly; formula-injection safe."""
+    import csv
+    import io
+
+    from portal.core.timefmt import to_tokyo
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in db.session.scalars(roster_query(meeting.id, {})):
+        support = "; ".join(f"{q.accommodation.name_ja}({q.status_title})" + (f": {q.details}" if q.details else "")
+                            for q in r.requests)
+        writer.writerow([_cell(v) for v in (
+            r.id, r.status.value, r.channel.value, r.name, r.furigana, r.email, r.phone,
+            r.age_group.value if r.age_group else "", r.companions, support,
+            to_tokyo(r.created_at).strftime("%Y-%m-%d %H:%M"))])
+    return out.getvalue()

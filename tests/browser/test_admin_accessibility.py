@@ -21,6 +21,8 @@ def admin_urls(template_dbs, tmp_path_factory):
     with app.app_context():
         values = ids(admin_id=1)
     urls = admin_urls(values, (EVERYONE_STAFF, EDITOR, ADMIN))
+    urls += [f"/admin/meetings/{values['meeting']}/{page}" for page in ("registrations", "accommodations",
+                                                                         "registrations/new")]
     # The admin of the live server is the only user there; the staff page of a user id is covered by /admin/staff.
     return [u for u in urls if not re.search(r"/admin/staff/\d", u)]
 

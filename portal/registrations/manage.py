@@ -1,0 +1,140 @@
+"""Staff pages for the registrations of one meeting (its organiser and administrators only)."""
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.accounts.models import Role
+from portal.accounts.services import normalise_email
+from portal.audit.services import record
+from portal.core.access import require_registrations_access, require_roles
+from portal.core.htmx import render_page
+from portal.core.i18n import current_lang
+from portal.core.paging import page_arg, paginate
+from portal.extensions import db
+from portal.meetings.models import Meeting
+from portal.registrations import services
+from portal.registrations.forms import registration_form
+from portal.registrations.manage_forms import (
+    RequestStatusForm,
+    RosterFilterForm,
+    StaffRegistrationForm,
+    WalkInForm,
+)
+from portal.registrations.models import AGE_TITLES, STATUS_TITLES, AccommodationRequest, Channel, Registration
+
+bp = Blueprint("registrations_admin", __name__, url_prefix="/admin/meetings/<int:meeting_id>")
+bp.before_request(require_roles(Role.EDITOR, Role.ADMIN))
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    require_registrations_access(meeting)
+    return meeting
+
+
+@bp.get("/registrations")
+def roster(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    form = RosterFilterForm(request.args)
+    form.validate()
+    filters = {name: f.data for name, f in form._fields.items() if f.data and not f.errors}
+    pagination = paginate(services.roster_query(meeting.id, filters), page_arg(), current_app.config["PER_PAGE"] * 3)
+    return render_page("registrations/manage/roster.html", "results", meeting=meeting, form=form,
+                       pagination=pagination, counts=services.counts(meeting.id), age_titles=AGE_TITLES,
+                       status_titles=STATUS_TITLES, walk_in=WalkInForm())
+
+
+@bp.post("/registrations/<int:registration_id>/attend")
+def attend(meeting_id: int, registration_id: int):
+    meeting = _meeting(meeting_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.meeting_id != meeting.id:
+        abort(404)
+    try:
+        services.mark_attended(registration)
+        flash(_("%(name)s is checked in.", name=registration.name or _("Walk-in")))
+    except services.RegistrationError as error:
+        flash(str(error))
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                    else url_for("registrations_admin.roster", meeting_id=meeting.id))
+
+
+@bp.post("/walk-in")
+def walk_in(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    form = WalkInForm()
+    if form.validate():
+        services.walk_in(meeting, (form.name.data or "").strip(), form.companions.data)
+        flash(_("The walk-in has been added to the attendance."))
+    else:
+        flash(_("Enter the number of people coming with them (0 or more)."))
+    return redirect(url_for("registrations_admin.roster", meeting_id=meeting.id))
+
+
+@bp.route("/registrations/new", methods=["GET", "POST"])
+def new(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    base = registration_form(meeting)  # the meeting's accommodation fields
+    form_class = type("Form", (StaffRegistrationForm,), {
+        name: getattr(type(base), name) for name in dir(type(base)) if name.startswith("acc_")})
+    form = form_class(accommodations=meeting.accommodations)
+    del form.save_profile
+    if form.validate_on_submit():
+        data = services.RegistrationData(
+            name=form.name.data.strip(), furigana=form.furigana.data,
+            email=normalise_email(form.email.data) if form.email.data else None, phone=form.phone.data,
+            age_group=form.age_group.data or None, companions=form.companions.data,
+            accommodations=form.chosen_accommodations(), locale=current_lang())
+        try:
+            registration = services.register(meeting, data, channel=Channel(form.channel.data),
+                                             staff_note=form.staff_note.data.strip())
+        except services.RegistrationError as error:
+            form.email.errors.append(str(error))
+        else:
+            record("create", registration, {"channel": [None, registration.channel.value]}, label=registration.name)
+            db.session.commit()
+            flash(_("The registration has been entered (%(status)s).", status=registration.status_title))
+            return redirect(url_for("registrations_admin.roster", meeting_id=meeting.id))
+    return render_template("registrations/manage/new.html", meeting=meeting, form=form, services=services)
+
+
+@bp.get("/accommodations")
+def board(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    groups = services.board(meeting)
+    # Looking at accommodation details is itself recorded (要配慮個人情報).
+    record("view", meeting, {}, object_type="accommodation_board", label=meeting.title_ja)
+    db.session.commit()
+    return render_template("registrations/manage/board.html", meeting=meeting, groups=groups,
+                           form_for=lambda q: RequestStatusForm(obj=q, prefix=f"r{q.id}"))
+
+
+@bp.post("/accommodations/<int:request_id>")
+def set_request_status(meeting_id: int, request_id: int):
+    meeting = _meeting(meeting_id)
+    accommodation_request = db.session.get(AccommodationRequest, request_id)
+    if accommodation_request is None or accommodation_request.registration.meeting_id != meeting.id:
+        abort(404)
+    form = RequestStatusForm(prefix=f"r{request_id}")
+    if form.validate():
+        services.set_request_status(accommodation_request, form.status.data, form.reason_ja.data, form.reason_en.data)
+        db.session.commit()
+        flash(_("The status has been changed and the resident has been told."))
+        return redirect(url_for("registrations_admin.board", meeting_id=meeting.id))
+    groups = services.board(meeting)
+    return render_template("registrations/manage/board.html", meeting=meeting, groups=groups,
+                           form_for=lambda q: form if q.id == request_id else RequestStatusForm(obj=q, prefix=f"r{q.id}"),
+                           form_has_errors=True), 400
+
+
+@bp.get("/registrations.csv")
+def export(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    body = services.roster_csv(meeting)
+    record("export", meeting, {}, object_type="registrations", label=meeting.title_ja)
+    db.session.commit()
+    response = Response(body.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="registrations-{meeting.id}.csv"'
+    return response
