@@ -724,4 +724,7 @@ JA = {
     "List": "一覧",
     ("%(num)s registration", "%(num)s registrations"): "%(num)s件の申込み",
     "Check in %(name)s": "%(name)s さんを受付",
+    "Reminder: %(title)s": "開催のお知らせ：%(title)s",
+    "This is a reminder of the meeting you registered for.": "お申し込みいただいた会議の開催が近づきましたので、お知らせします。",
+    "If you cannot come, please cancel so that someone on the waiting list can take your seat:": "参加できなくなった場合は、キャンセル待ちの方のために取消をお願いします：",
 }

@@ -9,3 +9,24 @@ def expire_registrations() -> None:
     from portal.registrations.services import release_expired
 
     click.echo(f"released {release_expired()} registrations")
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders() -> None:
+    """Email confirmed registrants two days before their meeting (never twice; run it from cron hourly)."""
+    from portal.registrations.services import send_reminders as send
+
+    click.echo(f"queued {send()} reminders (send-mail sends them)")
+
+
+@click.command("purge-personal-data")
+@click.option("--days", type=int, default=None, help="Days after the meeting (default: RETENTION_DAYS).")
+@with_appcontext
+def purge_personal_data(days: int | None) -> None:
+    """Delete contact and accommodation details of past meetings, keeping anonymous counts (run it daily)."""
+    from flask import current_app
+
+    from portal.registrations.services import purge_personal_data as purge
+
+    click.echo(f"purged {purge(days if days is not None else current_app.config['RETENTION_DAYS'])} registrations")
