@@ -57,8 +57,14 @@ def create_app(config_class: type = Config) -> Flask:
     from portal.accounts.cli import create_admin
     from portal.demo.cli import seed_demo
     from portal.mail.cli import send_mail
-    from portal.registrations.cli import expire_registrations, purge_personal_data, send_reminders
+    from portal.registrations.cli import (
+        draw_lotteries,
+        expire_registrations,
+        purge_personal_data,
+        send_reminders,
+    )
 
-    for command in (seed_demo, create_admin, send_mail, expire_registrations, send_reminders, purge_personal_data):
+    for command in (seed_demo, create_admin, send_mail, expire_registrations, send_reminders, purge_personal_data,
+                    draw_lotteries):
         app.cli.add_command(command)
     return app

@@ -727,4 +727,21 @@ JA = {
     "Reminder: %(title)s": "開催のお知らせ：%(title)s",
     "This is a reminder of the meeting you registered for.": "お申し込みいただいた会議の開催が近づきましたので、お知らせします。",
     "If you cannot come, please cancel so that someone on the waiting list can take your seat:": "参加できなくなった場合は、キャンセル待ちの方のために取消をお願いします：",
+    # Observer lottery
+    "Allocate the seats by lottery after the registration deadline": "申込締切の後、抽選で席を決める",
+    "For public seats at committee meetings when many people apply.": "委員会の傍聴席など、申込みが多い場合に使います。",
+    "A lottery needs a registration deadline: the draw takes place then.": "抽選には申込締切が必要です(締切の後に抽選します)。",
+    "Application received: %(title)s": "傍聴の申込みを受け付けました：%(title)s",
+    "We have received your application to observe this meeting. The seats are drawn by lottery after the application deadline (%(when)s), and we will email you the result.":
+        "この会議の傍聴の申込みを受け付けました。申込締切(%(when)s)の後に抽選を行い、結果をメールでお知らせします。",
+    "To see or cancel your application:": "申込み内容の確認・取消はこちら：",
+    "You have a seat: %(title)s": "抽選の結果、当選しました：%(title)s",
+    "The lottery has been drawn and you have a seat. The details are below, and the calendar file is attached.": "抽選の結果、当選しました。内容は次のとおりです。カレンダー用のファイルを添付しています。",
+    "If you cannot come, please cancel so that the next person can take your seat:": "参加できなくなった場合は、次の方のために取消をお願いします：",
+    "Lottery result: %(title)s": "抽選結果のお知らせ：%(title)s",
+    "The lottery has been drawn. We are sorry: there was no seat for you this time. You are on the waiting list in the drawn order, and we will email you if a seat becomes free.":
+        "抽選の結果、今回は落選となりました。抽選順でキャンセル待ちに登録しましたので、空席が出たらメールでお知らせします。",
+    "The seats were drawn by lottery on %(when)s. Seed of the draw, for checking: %(seed)s": "%(when)sに抽選で席を決めました。検証用の抽選シード：%(seed)s",
+    "Seats are allocated by lottery after the application deadline.": "申込締切の後、抽選で席を決めます。",
+    "Your application is received. The seats are drawn by lottery after the deadline, and we will email you the result.": "申込みを受け付けました。締切の後に抽選を行い、結果をメールでお知らせします。",
 }

@@ -75,6 +75,8 @@ class MeetingForm(FlaskForm):
     registration_opens_at = TokyoDateTimeField(_l("Registration opens (Tokyo time)"), [Optional()])
     registration_closes_at = TokyoDateTimeField(_l("Registration closes (Tokyo time)"), [Optional()])
     accommodations = CheckboxesField(_l("Support participants can ask for"), coerce=int)
+    observer_lottery = BooleanField(_l("Allocate the seats by lottery after the registration deadline"),
+                                    description=_l("For public seats at committee meetings when many people apply."))
     organiser = OptionalSelectField(_l("Organiser (sees the registrations)"), empty_label=_l("Not chosen"),
                                     description=_l("Only administrators can change it."))
     agenda_ja = TextAreaField(_l("Agenda (Japanese), one item per line"), [Optional(), Length(max=5000)])
@@ -91,6 +93,10 @@ class MeetingForm(FlaskForm):
         self.committee.set_choices((c.id, c.name_ja) for c in committees)
         self.venue.set_choices((v.id, v.name_ja) for v in venues)
         self.accommodations.choices = [(a.id, tr_text(a, "name")) for a in accommodations]
+
+    def validate_observer_lottery(self, field):
+        if field.data and not self.registration_closes_at.data:
+            raise ValidationError(_l("A lottery needs a registration deadline: the draw takes place then."))
 
     def validate_ends_at(self, field):
         if field.data and self.starts_at.data and field.data < self.starts_at.data:

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.meetings.models import Accommodation, AgendaItem, Meeting, MeetingStatus
 
 FIELDS = ("kind", "title_ja", "title_en", "summary_ja", "summary_en", "number", "format", "starts_at", "ends_at",
-          "online_url", "capacity", "registration_opens_at", "registration_closes_at")
+          "online_url", "capacity", "registration_opens_at", "registration_closes_at", "observer_lottery")
 COPIED = FIELDS + ("area_id", "committee_id", "venue_id", "reserved_seats")
 
 

@@ -121,6 +121,11 @@ class Meeting(db.Model):
     cancel_reason_ja: Mapped[str | None] = mapped_column(sa.Text)
     cancel_reason_en: Mapped[str | None] = mapped_column(sa.Text)
     attendance: Mapped[int | None]
+    #: public seats (傍聴) allocated by lottery at the registration deadline instead of first come
+    observer_lottery: Mapped[bool] = mapped_column(default=False)
+    #: the random seed of the draw, published so that anyone can repeat it
+    lottery_seed: Mapped[str | None] = mapped_column(sa.String(64))
+    lottery_drawn_at = mapped_column(UTCDateTime)
     #: the editor who organises it: with admins, the only staff who see its registrations (要配慮個人情報)
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     report_ja: Mapped[str | None] = mapped_column(sa.Text)

@@ -30,3 +30,12 @@ def purge_personal_data(days: int | None) -> None:
     from portal.registrations.services import purge_personal_data as purge
 
     click.echo(f"purged {purge(days if days is not None else current_app.config['RETENTION_DAYS'])} registrations")
+
+
+@click.command("draw-lotteries")
+@with_appcontext
+def draw_lotteries() -> None:
+    """Draw the observer lotteries whose application deadline has passed (run it from cron every few minutes)."""
+    from portal.registrations.services import draw_due_lotteries
+
+    click.echo(f"drew {draw_due_lotteries()} lotteries")

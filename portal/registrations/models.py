@@ -77,6 +77,8 @@ class Registration(db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="ja")
     #: for staff-entered registrations: how the resident was told (post, phone)
     staff_note: Mapped[str | None] = mapped_column(sa.Text)
+    #: place drawn in the observer lottery (1 = first); orders the waiting list after the draw
+    lottery_rank: Mapped[int | None]
     #: seats this registration holds now (1 + companions while it holds a seat, else 0)
     seats: Mapped[int] = mapped_column(default=0)
     #: a pending guest seat or an offer lapses at this time

@@ -85,6 +85,12 @@ def deadline(meeting: Meeting):
     return meeting.registration_closes_at or meeting.starts_at
 
 
+def offer_deadline(meeting: Meeting):
+    """Until when a freed seat is offered: the registration deadline, or for a lottery (whose deadline is the
+    draw) the start of the meeting, so the drawn waiting list is used."""
+    return meeting.starts_at if meeting.observer_lottery else deadline(meeting)
+
+
 def closed_reason(meeting: Meeting):
     """Why registering is not possible now, or None."""
     now = now_utc()
@@ -102,15 +108,21 @@ def is_late(meeting: Meeting, accommodation: Accommodation, moment=None) -> bool
     return (moment or now_utc()) > meeting.starts_at - timedelta(days=accommodation.lead_days)
 
 
+WAITLIST_ORDER = (Registration.lottery_rank.is_(None), Registration.lottery_rank, Registration.created_at,
+                  Registration.id)
+
+
 def waitlist_position(registration: Registration) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.meeting_id == registration.meeting_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            sa.or_(Registration.created_at < registration.created_at,
-                   sa.and_(Registration.created_at == registration.created_at, Registration.id < registration.id)),
-        )
-    ) + 1
+    waiting = db.session.scalars(
+        sa.select(Registration.id).where(
+            Registration.meeting_id == registration.meeting_id, Registration.status == RegistrationStatus.WAITLISTED,
+        ).order_by(*WAITLIST_ORDER)
+    ).all()
+    return waiting.index(registration.id) + 1 if registration.id in waiting else 0
+
+
+def lottery_pending(meeting: Meeting) -> bool:
+    return meeting.observer_lottery and meeting.lottery_drawn_at is None
 
 
 # Seats
@@ -139,20 +151,20 @@ def _give_back_seats(meeting_id: int, seats: int) -> None:
 def _offer_free_seats(meeting: Meeting) -> list[Registration]:
     """Offer freed seats to the waiting list in arrival order while the next party fits."""
     now = now_utc()
-    if now >= deadline(meeting) or meeting.status != MeetingStatus.PUBLISHED:
+    if now >= offer_deadline(meeting) or meeting.status != MeetingStatus.PUBLISHED:
         return []
     offered = []
     while True:
         first = db.session.scalar(
             sa.select(Registration)
             .where(Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED)
-            .order_by(Registration.created_at, Registration.id)
+            .order_by(*WAITLIST_ORDER)
             .limit(1)
         )
         if first is None or not _take_seats(meeting.id, first.party_size):
             return offered
         first.status, first.seats = RegistrationStatus.OFFERED, first.party_size
-        first.hold_expires_at = min(now + timedelta(hours=current_app.config["OFFER_HOURS"]), deadline(meeting))
+        first.hold_expires_at = min(now + timedelta(hours=current_app.config["OFFER_HOURS"]), offer_deadline(meeting))
         db.session.flush()
         _email(first, "registrations/offer")
         offered.append(first)
@@ -205,7 +217,9 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
                 furigana=data.furigana, email=data.email, phone=data.phone, age_group=data.age_group,
                 companions=data.companions, locale=data.locale, staff_note=staff_note,
             )
-            if _take_seats(meeting.id, 1 + data.companions):
+            if lottery_pending(meeting):
+                registration.status = RegistrationStatus.WAITLISTED  # an application: the draw decides
+            elif _take_seats(meeting.id, 1 + data.companions):
                 registration.seats = 1 + data.companions
                 if trusted:
                     registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
@@ -220,7 +234,7 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
                     accommodation_id=accommodation_id, details=details, late=is_late(meeting, accommodation)))
             db.session.add(registration)
             db.session.flush()
-            _email(registration, {
+            _email(registration, "registrations/lottery_applied" if lottery_pending(meeting) else {
                 RegistrationStatus.CONFIRMED: "registrations/confirmed",
                 RegistrationStatus.PENDING: "registrations/confirm_email",
                 RegistrationStatus.WAITLISTED: "registrations/waitlisted",
@@ -521,3 +535,50 @@ def purge_personal_data(retention_days: int) -> int:
             for request in r.requests:
                 request.details = request.reason_ja = request.reason_en = None
     return len(registrations)
+
+
+# The observer lottery (抽選)
+
+
+def lottery_order(seed: str, application_ids: list[int]) -> list[int]:
+    """The drawn order: anyone can repeat it with the published seed and the list of application numbers."""
+    import random
+
+    ids = sorted(application_ids)
+    return random.Random(seed).sample(ids, len(ids))
+
+
+def draw_lottery(meeting: Meeting, seed: str | None = None) -> list[Registration]:
+    """At the deadline: rank the applications by a recorded random draw and seat them in that order."""
+    import secrets
+
+    with write_transaction():
+        meeting = db.session.get(Meeting, meeting.id)
+        if not lottery_pending(meeting):
+            return []
+        applications = {r.id: r for r in db.session.scalars(sa.select(Registration).where(
+            Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED))}
+        meeting.lottery_seed = seed or secrets.token_hex(16)
+        meeting.lottery_drawn_at = now_utc()
+        winners = []
+        for rank, registration_id in enumerate(lottery_order(meeting.lottery_seed, list(applications)), start=1):
+            registration = applications[registration_id]
+            registration.lottery_rank = rank
+            if _take_seats(meeting.id, registration.party_size):
+                registration.status, registration.seats = RegistrationStatus.CONFIRMED, registration.party_size
+                registration.confirmed_at = now_utc()
+                winners.append(registration)
+        db.session.flush()
+        for registration in applications.values():
+            _email(registration, "registrations/lottery_won" if registration in winners else "registrations/lottery_lost")
+    return winners
+
+
+def draw_due_lotteries() -> int:
+    due = db.session.scalars(sa.select(Meeting).where(
+        Meeting.observer_lottery.is_(True), Meeting.lottery_drawn_at.is_(None),
+        Meeting.status == MeetingStatus.PUBLISHED,
+        sa.func.coalesce(Meeting.registration_closes_at, Meeting.starts_at) <= now_utc())).all()
+    for meeting in due:
+        draw_lottery(meeting)
+    return len(due)
