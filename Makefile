@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup python assets translations database catalogs lint clean
+.PHONY: run test setup python assets translations database catalogs lint clean bench
 
 run: setup
 	@echo "Kyoso Portal on http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)"
@@ -53,3 +53,7 @@ lint: python
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor translations/*/LC_MESSAGES/*.mo
+
+# Figures, not tests: registrations per second through gunicorn, seats versus capacity.
+bench: python
+	$(BIN)/python bench/registrations.py

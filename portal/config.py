@@ -47,6 +47,8 @@ class Config:
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: off only for load measurements from one address (bench/)
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
 
     MAIL_FROM = os.environ.get("MAIL_FROM", "協創ポータル <noreply@kyoso-portal.invalid>")
