@@ -9,8 +9,8 @@ from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, mig
 
 ROOT = Path(__file__).resolve().parent.parent
 #: feature packages, each with a blueprint `bp` in __init__ and its views in routes.py
-FEATURES = ("home", "areas", "meetings", "registrations", "committees", "consultations", "documents", "accounts",
-            "admin", "audit")
+FEATURES = ("home", "areas", "meetings", "registrations", "committees", "consultations", "comments", "documents",
+            "accounts", "admin", "audit")
 
 
 def create_app(config_class: type = Config) -> Flask:

@@ -69,6 +69,12 @@ class Config:
     #: days after a meeting before contact and accommodation details are purged
     RETENTION_DAYS = env_int("RETENTION_DAYS", 90)
 
+    #: longest comment, in characters (long Japanese text is normal)
+    COMMENT_MAX_CHARS = env_int("COMMENT_MAX_CHARS", 10_000)
+    COMMENT_ATTACHMENT_MAX_BYTES = env_int("COMMENT_ATTACHMENT_MAX_MB", 5) * 1024 * 1024
+    #: a comment form sent faster than this is from a robot
+    COMMENT_MIN_SECONDS = env_int("COMMENT_MIN_SECONDS", 5)
+
     PER_PAGE = env_int("PER_PAGE", 10)
     #: Versioned static URLs are cached for a year; the content hash changes the URL.
     STATIC_MAX_AGE = 365 * 24 * 3600
@@ -76,6 +82,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    COMMENT_MIN_SECONDS = 0  # the robot test sets its own
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""
     SECRET_KEY = "test-secret"

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.areas.models import Venue
 from portal.committees.models import PublishStatus
+from portal.core import timefmt
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
-from portal.core.timefmt import now_utc
 from portal.extensions import db
 
 
@@ -53,6 +53,11 @@ class Consultation(db.Model):
     postal_address_ja: Mapped[str | None] = mapped_column(sa.String(255))
     postal_address_en: Mapped[str | None] = mapped_column(sa.String(255))
     fax: Mapped[str | None] = mapped_column(sa.String(40))
+    #: the city's rules for this consultation: a postal address is required (contact: email or phone always)
+    require_address: Mapped[bool] = mapped_column(default=True)
+    #: what changed from the draft to the final plan, published with the results
+    changes_ja: Mapped[str | None] = mapped_column(sa.Text)
+    changes_en: Mapped[str | None] = mapped_column(sa.Text)
     #: why the period is shorter than 30 days, when it is
     short_period_reason: Mapped[str | None] = mapped_column(sa.Text)
     results_published_at = mapped_column(UTCDateTime)
@@ -82,7 +87,7 @@ class Consultation(db.Model):
 
     @property
     def phase(self) -> Phase:
-        return self.phase_at(now_utc())
+        return self.phase_at(timefmt.now_utc())
 
     @property
     def phase_title(self):

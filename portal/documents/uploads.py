@@ -28,15 +28,23 @@ def safe_display_name(filename: str | None) -> str:
     return name
 
 
-def read_pdf(stream) -> tuple[bytes, int]:
-    """(content, page count) of an uploaded PDF, or UploadError saying what is wrong."""
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
+def read_limited(stream, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if not data:
         raise UploadError(_l("The file is empty."))
     if len(data) > limit:
         raise UploadError(_l("The file is larger than %(mb)s MB. Make it smaller and try again.",
                              mb=round(limit / 1024 / 1024, 1)))
+    return data
+
+
+def read_pdf(stream, limit: int | None = None) -> tuple[bytes, int]:
+    """(content, page count) of an uploaded PDF, or UploadError saying what is wrong."""
+    data = read_limited(stream, limit or current_app.config["UPLOAD_MAX_BYTES"])
+    return data, pdf_pages(data)
+
+
+def pdf_pages(data: bytes) -> int:
     if not data.lstrip()[:5] == b"%PDF-":
         raise UploadError(_l("This file is not a PDF. Upload a PDF file."))
     try:
@@ -45,7 +53,7 @@ def read_pdf(stream) -> tuple[bytes, int]:
         raise UploadError(_l("The PDF could not be read. Save it again as PDF and try again.")) from None
     if pages < 1:
         raise UploadError(_l("The PDF has no pages."))
-    return data, pages
+    return pages
 
 
 def store(data: bytes) -> str:

@@ -1,0 +1,182 @@
+import secrets
+import time
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import TooManyRequests
+
+from portal.accounts.services import normalise_email
+from portal.comments import bp, services
+from portal.comments.forms import CommentForm, StatusLookupForm
+from portal.comments.models import Comment
+from portal.consultations import services as consultations
+from portal.core.i18n import current_lang
+from portal.documents import uploads
+from portal.extensions import db, limiter
+
+#: per address: enough for a family sharing a connection, not for a flood
+COMMENT_LIMIT = "10 per hour; 30 per day"
+
+
+def _signer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="comment-form")
+
+
+def _fresh_form(consultation, **kwargs) -> CommentForm:
+    form = CommentForm(consultation=consultation, **kwargs)
+    if not form.form_token.data:
+        form.form_token.data = secrets.token_urlsafe(24)
+    if not form.started.data:
+        form.started.data = _signer().dumps(time.time())
+    if current_user.is_authenticated and request.method == "GET":
+        form.name.data = form.name.data or current_user.display_name
+        form.email.data = form.email.data or current_user.email
+        form.phone.data = form.phone.data or current_user.phone
+    return form
+
+
+def _form_page(consultation, form, status=200):
+    return render_template("comments/public/form.html", consultation=consultation, form=form), status
+
+
+def _robot_reason(form) -> str | None:
+    """Robots fill the trap field or send at once; people get told, never silently dropped."""
+    if form.website.data:
+        return _("The form could not be sent because a hidden field was filled in. If you use a tool that fills "
+                 "forms automatically, turn it off for this page and send again.")
+    try:
+        started = float(_signer().loads(form.started.data or ""))
+    except (BadSignature, ValueError, TypeError):
+        return _("The form could not be checked. Please send it again.")
+    if time.time() - started < current_app.config["COMMENT_MIN_SECONDS"]:
+        return _("The form was sent very quickly after it opened, so we could not tell it was sent by a person. "
+                 "Check your comment and send it again.")
+    return None
+
+
+def _store_attachment(form):
+    """Keep a new attachment (checked by content) under a random name; the signed reference rides along."""
+    file = form.attachment.data
+    if file is None or not getattr(file, "filename", ""):
+        return True
+    try:
+        filename = uploads.safe_display_name(file.filename)
+        content, kind = services.check_attachment(file.stream)
+    except uploads.UploadError as error:
+        form.attachment.errors.append(str(error))
+        return False
+    form.attachment_ref.data = _signer().dumps([uploads.store(content), filename, kind])
+    return True
+
+
+def _attachment(form):
+    try:
+        return _signer().loads(form.attachment_ref.data) if form.attachment_ref.data else [None, None, None]
+    except BadSignature:
+        return [None, None, None]
+
+
+@bp.route("/consultations/<int:consultation_id>/comment", methods=["GET", "POST"])
+@limiter.limit(COMMENT_LIMIT, methods=["POST"])
+def comment(consultation_id: int):
+    consultation = consultations.get_consultation_or_404(consultation_id)
+    if not services.is_open(consultation):
+        return render_template("comments/public/closed.html", consultation=consultation)
+    if request.method == "GET":
+        return _form_page(consultation, _fresh_form(consultation))
+    form = _fresh_form(consultation)  # Flask-WTF reads the posted fields and files
+    step = request.form.get("step")
+    if step == "edit":
+        return _form_page(consultation, form)
+    valid = form.validate()
+    attached = _store_attachment(form)
+    if not (valid and attached):
+        return _form_page(consultation, form)
+    if reason := _robot_reason(form):
+        form.form_errors.append(reason)
+        form.started.data = _signer().dumps(time.time() - current_app.config["COMMENT_MIN_SECONDS"])
+        return _form_page(consultation, form)
+    if step != "send":
+        return render_template("comments/public/confirm.html", consultation=consultation, form=form,
+                               attachment=_attachment(form))
+    stored, filename, kind = _attachment(form)
+    data = services.Submission(
+        text=services.clean_text(form.text.data), name=form.name.data.strip(),
+        address=(form.address.data or "").strip() or None,
+        email=normalise_email(form.email.data) if form.email.data else None, phone=form.phone.data,
+        eligibility=form.eligibility.data, section_id=form.section.data,
+        help_needed=", ".join(form.help_needed.data or []) or None, attachment_name=stored,
+        attachment_filename=filename, attachment_type=kind, locale=current_lang())
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    try:
+        saved = services.submit(consultation, data, form.form_token.data, user=user)
+    except services.SubmissionError as error:
+        form.form_errors.append(str(error))
+        return _form_page(consultation, form)
+    db.session.commit()
+    return redirect(url_for("comments.receipt", consultation_id=consultation.id, number=saved.receipt_number))
+
+
+@bp.errorhandler(CSRFError)
+@bp.errorhandler(TooManyRequests)
+def kept_form(error):
+    """An expired page or too many sends from one address: the same form, the text kept, and why."""
+    if request.endpoint != "comments.comment":
+        code = getattr(error, "code", 400)
+        return render_template("errors/error.html", code=code), code
+    consultation = consultations.get_consultation_or_404(request.view_args["consultation_id"])
+    form = _fresh_form(consultation)
+    form.validate()
+    if isinstance(error, TooManyRequests):
+        form.form_errors.append(_("Many comments have been sent from your connection in a short time, so this one was "
+                                  "not sent. Your text is kept: please try again in an hour, or hand it in on paper."))
+    else:
+        form.form_errors.append(_("For your security the page timed out. Everything you typed is kept: check it and "
+                                  "press the button again."))
+    return _form_page(consultation, form, status=getattr(error, "code", 400))
+
+
+@bp.get("/consultations/<int:consultation_id>/comment/receipt/<number>")
+def receipt(consultation_id: int, number: str):
+    consultation = consultations.get_consultation_or_404(consultation_id)
+    comment = db.session.scalar(db.select(Comment).where(Comment.receipt_number == number,
+                                                         Comment.consultation_id == consultation.id))
+    if comment is None:
+        abort(404)
+    return render_template("comments/public/receipt.html", consultation=consultation, comment=comment)
+
+
+@bp.route("/consultations/comment-status", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def status():
+    form = StatusLookupForm()
+    found = None
+    if form.validate_on_submit():
+        found = services.find_for_submitter(form.receipt_number.data, form.contact.data)
+        if found is None:
+            form.receipt_number.errors.append(_("No comment matches this receipt number and contact. Check both."))
+    return render_template("comments/public/status.html", form=form, comment=found)
+
+
+@bp.get("/consultations/<int:consultation_id>/results")
+def results(consultation_id: int):
+    from portal.comments.forms import ResultsFilterForm
+    from portal.comments.models import CATEGORY_TITLES, CHANNEL_TITLES
+    from portal.core.htmx import render_page
+    from portal.core.paging import page_arg, paginate
+    from portal.documents.services import staff_documents
+
+    consultation = consultations.get_consultation_or_404(consultation_id)
+    if consultation.results_published_at is None:
+        abort(404)
+    form = ResultsFilterForm(request.args, consultation=consultation)
+    form.validate()
+    filters = {name: f.data for name, f in form._fields.items() if f.data and not f.errors}
+    pagination = paginate(services.opinions_query(consultation.id, filters), page_arg(), current_app.config["PER_PAGE"] * 5)
+    documents = [d for d in staff_documents(consultation_id=consultation.id) if d.status == "published"]
+    return render_page("comments/public/results.html", "results", consultation=consultation, form=form,
+                       pagination=pagination, counts=services.result_counts(consultation.id),
+                       channel_titles=CHANNEL_TITLES, category_titles=CATEGORY_TITLES, documents=documents)

@@ -1,0 +1,146 @@
+"""Public comments: submitting (idempotent, checked on the server clock), receipts, moderation, results."""
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal.comments.models import Comment, CommentChannel, CommentStatus
+from portal.consultations.models import Consultation, Phase
+from portal.core import timefmt
+from portal.core.urls import external_url
+from portal.documents import uploads
+from portal.extensions import db
+from portal.mail.services import queue_email
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone
+#: control characters, zero-width characters and bidirectional overrides: invisible, or used to disguise text
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+class SubmissionError(Exception):
+    """Why a comment cannot be accepted now, said on the same form."""
+
+
+def clean_text(text: str | None) -> str:
+    """The text as typed, without invisible characters; line breaks kept."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return INVISIBLE.sub("", text).strip()
+
+
+def is_open(consultation: Consultation) -> bool:
+    return consultation.status == "published" and consultation.phase_at(timefmt.now_utc()) == Phase.OPEN
+
+
+def new_receipt_number() -> str:
+    while True:
+        raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+        number = f"{raw[:4]}-{raw[4:]}"
+        if db.session.scalar(sa.select(Comment.id).where(Comment.receipt_number == number)) is None:
+            return number
+
+
+def check_attachment(stream) -> tuple[bytes, str]:
+    """(content, type) of a PDF or image, decided by the content; UploadError otherwise."""
+    data = uploads.read_limited(stream, current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data, "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return data, "image/jpeg"
+    try:
+        uploads.pdf_pages(data)
+    except uploads.UploadError:
+        raise uploads.UploadError(_l("Attach a PDF, PNG or JPEG file.")) from None
+    return data, "application/pdf"
+
+
+@dataclass
+class Submission:
+    text: str
+    name: str
+    address: str | None
+    email: str | None
+    phone: str | None
+    eligibility: str
+    section_id: int | None = None
+    help_needed: str | None = None
+    attachment_name: str | None = None
+    attachment_filename: str | None = None
+    attachment_type: str | None = None
+    locale: str = "ja"
+
+
+def submit(consultation: Consultation, data: Submission, form_token: str, user=None) -> Comment:
+    """Store the comment once: the same form posted twice (even at the same moment) gives back the first."""
+    existing = db.session.scalar(sa.select(Comment).where(Comment.form_token == form_token))
+    if existing is not None:
+        return existing
+    if not is_open(consultation):
+        raise SubmissionError(_l("Comments on this plan are closed. The period ended at %(when)s.",
+                                 when=timefmt.format_datetime(consultation.closes_at)))
+    comment = Comment(consultation_id=consultation.id, receipt_number=new_receipt_number(), form_token=form_token,
+                      channel=CommentChannel.WEB, user_id=getattr(user, "id", None), **data.__dict__)
+    db.session.add(comment)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(sa.select(Comment).where(Comment.form_token == form_token))
+        if existing is None:
+            raise
+        return existing
+    if comment.email:
+        queue_email(comment.email, "comments/receipt", comment.locale, comment=comment, consultation=consultation,
+                    status_url=external_url("comments.status", comment.locale))
+    return comment
+
+
+def find_for_submitter(receipt_number: str, contact: str) -> Comment | None:
+    """A submitter's comment, found with the receipt number and the email or phone they gave."""
+    number = unicodedata.normalize("NFKC", receipt_number or "").strip().upper()
+    contact = unicodedata.normalize("NFKC", contact or "").strip().lower()
+    if not number or not contact:
+        return None
+    comment = db.session.scalar(sa.select(Comment).where(Comment.receipt_number == number))
+    if comment is None:
+        return None
+    known = {(comment.email or "").lower(), re.sub(r"\D", "", comment.phone or "")}
+    return comment if contact in known or re.sub(r"\D", "", contact) in known - {""} else None
+
+
+# Results
+
+
+def result_counts(consultation_id: int) -> dict:
+    """Accepted comments, distinct people, and comments per channel: web and paper counted together."""
+    from portal.comments.models import CommentChannel
+
+    accepted = db.session.scalars(sa.select(Comment).where(
+        Comment.consultation_id == consultation_id, Comment.status == CommentStatus.ACCEPTED)).all()
+    by_channel = {channel: 0 for channel in CommentChannel}
+    for comment in accepted:
+        by_channel[comment.channel] += 1
+    return {"comments": len(accepted), "people": len({c.submitter_key() for c in accepted}),
+            "by_channel": {k: v for k, v in by_channel.items() if v}}
+
+
+def opinions_query(consultation_id: int, filters: dict):
+    from portal.comments.models import Opinion, OpinionGroup
+
+    query = (
+        sa.select(Opinion)
+        .join(Comment, Opinion.comment_id == Comment.id)
+        .outerjoin(OpinionGroup, Opinion.group_id == OpinionGroup.id)
+        .where(Opinion.consultation_id == consultation_id, Comment.status == CommentStatus.ACCEPTED)
+        .options(sa.orm.joinedload(Opinion.group), sa.orm.joinedload(Opinion.section))
+        .order_by(Opinion.group_id.is_(None), Opinion.group_id, Comment.created_at, Opinion.position)
+    )
+    if section := filters.get("section"):
+        query = query.where(Opinion.section_id == section)
+    if category := filters.get("category"):
+        query = query.where(sa.func.coalesce(OpinionGroup.category, Opinion.category) == category)
+    return query
