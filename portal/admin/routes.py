@@ -56,3 +56,14 @@ def staff_member(user_id: int):
             return redirect(url_for("admin.staff"))
     return render_template("admin/form.html", form=form, title=_("Roles of %(name)s", name=user.display_name),
                            submit=_("Save roles"), back=url_for("admin.staff"))
+
+
+@bp.get("/comments")
+@roles_required(Role.MODERATOR)
+def comments():
+    import sqlalchemy as sa
+
+    from portal.consultations.models import Consultation
+
+    consultations = db.session.scalars(sa.select(Consultation).order_by(Consultation.opens_at.desc())).all()
+    return render_template("admin/comments.html", consultations=consultations)

@@ -180,3 +180,45 @@ def results(consultation_id: int):
     return render_page("comments/public/results.html", "results", consultation=consultation, form=form,
                        pagination=pagination, counts=services.result_counts(consultation.id),
                        channel_titles=CHANNEL_TITLES, category_titles=CATEGORY_TITLES, documents=documents)
+
+
+@bp.get("/consultations/<int:consultation_id>/results.csv")
+def results_csv(consultation_id: int):
+    from flask import Response
+
+    consultation = consultations.get_consultation_or_404(consultation_id)
+    if consultation.results_published_at is None:
+        abort(404)
+    response = Response(services.results_csv(consultation), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="results-{consultation.id}.csv"'
+    return response
+
+
+@bp.get("/consultations/feed.atom")
+def feed():
+    """Published consultations and results, newest first (feedgen builds the Atom document)."""
+    import sqlalchemy as sa
+    from feedgen.feed import FeedGenerator
+    from flask import Response
+
+    from portal.consultations.models import Consultation
+    from portal.core.i18n import tr_text
+
+    items = db.session.scalars(consultations.published().order_by(
+        sa.func.coalesce(Consultation.results_published_at, Consultation.opens_at).desc()).limit(50)).all()
+    fg = FeedGenerator()
+    fg.id(url_for("comments.feed", _external=True))
+    fg.title(_("Kyoso Portal: public comments"))
+    fg.link(href=url_for("consultations.index", _external=True), rel="alternate")
+    fg.link(href=url_for("comments.feed", _external=True), rel="self")
+    fg.language(current_lang())
+    for c in reversed(items):
+        entry = fg.add_entry()
+        results = c.results_published_at is not None
+        link = url_for("comments.results" if results else "consultations.detail", consultation_id=c.id, _external=True)
+        entry.id(link)
+        entry.title(_("Results: %(title)s", title=tr_text(c, "title")) if results else tr_text(c, "title"))
+        entry.link(href=link)
+        entry.updated(c.results_published_at or c.opens_at)
+        entry.summary(str(c.phase_title))
+    return Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")

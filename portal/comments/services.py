@@ -144,3 +144,95 @@ def opinions_query(consultation_id: int, filters: dict):
     if category := filters.get("category"):
         query = query.where(sa.func.coalesce(OpinionGroup.category, Opinion.category) == category)
     return query
+
+
+# Moderation (moderators)
+
+
+def accept(comment: Comment, public_text: str, section_id: int | None) -> None:
+    """Count the comment; its public version is what appears in the results (the original stays private)."""
+    from portal.audit.services import record
+    from portal.comments.models import Opinion
+
+    comment.public_text, comment.section_id = clean_text(public_text), section_id
+    comment.status, comment.exclusion_reason = CommentStatus.ACCEPTED, None
+    if not comment.opinions:
+        comment.opinions.append(Opinion(consultation_id=comment.consultation_id, summary=comment.public_text,
+                                        section_id=section_id))
+    record("update", comment, label=comment.receipt_number)
+
+
+def exclude(comment: Comment, reason: str) -> None:
+    """Not counted, with the reason; the submitter is told."""
+    from portal.audit.services import record
+
+    comment.status, comment.exclusion_reason = CommentStatus.EXCLUDED, reason.strip()
+    record("update", comment, label=comment.receipt_number)
+    if comment.email:
+        queue_email(comment.email, "comments/excluded", comment.locale, comment=comment,
+                    consultation=comment.consultation)
+
+
+def transcribe(consultation: Consultation, form, staff, scan: tuple | None) -> Comment:
+    """A paper, post, fax or counter comment, typed in: it gets a receipt number and counts like a web one."""
+    from portal.audit.services import record
+
+    stored, filename, kind = scan or (None, None, None)
+    comment = Comment(
+        consultation_id=consultation.id, receipt_number=new_receipt_number(), channel=form.channel.data,
+        text=clean_text(form.text.data), name=form.name.data.strip(), address=(form.address.data or "").strip() or None,
+        email=(form.email.data or "").strip().lower() or None, phone=form.phone.data, eligibility=form.eligibility.data,
+        section_id=form.section.data, help_needed=", ".join(form.help_needed.data or []) or None,
+        received_on=form.received_on.data, transcribed_by_id=staff.id, attachment_name=stored,
+        attachment_filename=filename, attachment_type=kind)
+    db.session.add(comment)
+    db.session.flush()
+    record("create", comment, label=comment.receipt_number)
+    return comment
+
+
+def publish_results(consultation: Consultation) -> None:
+    from portal.audit.services import record
+
+    if consultation.phase_at(timefmt.now_utc()) != Phase.REVIEWING:
+        raise SubmissionError(_l("Results can be published once the comment period has ended, and only once."))
+    consultation.results_published_at = timefmt.now_utc()
+    record("publish", consultation)
+
+
+def _csv(header, rows) -> bytes:
+    import csv
+    import io
+
+    from portal.registrations.services import _cell
+
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel in Japan reads UTF-8 only with the BOM
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def comments_csv(consultation: Consultation) -> bytes:
+    """For the department: every comment with the private fields (the export is audit-logged by the view)."""
+    rows = db.session.scalars(sa.select(Comment).where(Comment.consultation_id == consultation.id)
+                              .order_by(Comment.created_at)).all()
+    return _csv(
+        ("receipt_number", "channel", "status", "received", "name", "address", "email", "phone", "eligibility",
+         "help_needed", "text", "public_text", "exclusion_reason"),
+        ((c.receipt_number, c.channel.value, c.status.value,
+          timefmt.to_tokyo(c.created_at).strftime("%Y-%m-%d %H:%M"), c.name, c.address, c.email, c.phone,
+          c.eligibility.value if c.eligibility else "", c.help_needed, c.text, c.public_text, c.exclusion_reason)
+         for c in rows))
+
+
+def results_csv(consultation: Consultation) -> bytes:
+    """The published results table: opinions, responses and handling; nothing about the submitters."""
+    from portal.comments.models import CATEGORY_TITLES
+
+    opinions = db.session.scalars(opinions_query(consultation.id, {})).unique().all()
+    return _csv(("section", "opinion", "response", "handling"), (
+        (o.section.title_ja if o.section else "", o.summary, o.answer.response_ja or "",
+         str(CATEGORY_TITLES[o.answer.category]) if o.answer.category else "") for o in opinions))

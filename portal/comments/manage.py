@@ -1,0 +1,244 @@
+"""Moderators' pages for one consultation's comments: queue, moderation, opinions and responses, results."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.accounts.models import Role
+from portal.audit.services import record
+from portal.comments import services
+from portal.comments.forms import consultation_sections
+from portal.comments.manage_forms import (
+    GroupForm,
+    ModerationForm,
+    OpinionForm,
+    PaperCommentForm,
+    QueueFilterForm,
+    ResultsForm,
+    SectionForm,
+)
+from portal.comments.models import Comment, ConsultationSection, Opinion, OpinionGroup
+from portal.consultations.models import Consultation
+from portal.core.access import require_roles
+from portal.core.htmx import render_page
+from portal.core.paging import page_arg, paginate
+from portal.documents import uploads
+from portal.extensions import db
+
+bp = Blueprint("comments_admin", __name__, url_prefix="/admin/consultations/<int:consultation_id>")
+bp.before_request(require_roles(Role.MODERATOR))
+
+
+def _consultation(consultation_id: int) -> Consultation:
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+def _comment(consultation: Consultation, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.consultation_id != consultation.id:
+        abort(404)
+    return comment
+
+
+def _groups(consultation):
+    return db.session.scalars(sa.select(OpinionGroup).where(OpinionGroup.consultation_id == consultation.id)
+                              .order_by(OpinionGroup.id)).all()
+
+
+def _opinion_form(consultation, opinion=None, **kwargs) -> OpinionForm:
+    data = None
+    if opinion is not None and request.method == "GET":
+        data = {"summary": opinion.summary, "section": opinion.section_id, "group": opinion.group_id,
+                "response_ja": opinion.response_ja, "response_en": opinion.response_en,
+                "category": opinion.category.value if opinion.category else ""}
+    form = OpinionForm(data=data, **kwargs)
+    form.section.set_choices((s.id, s.title_ja) for s in consultation_sections(consultation))
+    form.group.set_choices((g.id, g.title_ja) for g in _groups(consultation))
+    return form
+
+
+@bp.get("/comments")
+def queue(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    form = QueueFilterForm(request.args)
+    form.validate()
+    query = sa.select(Comment).where(Comment.consultation_id == consultation.id).order_by(Comment.created_at)
+    if form.status.data and not form.status.errors:
+        query = query.where(Comment.status == form.status.data)
+    if q := (form.q.data or "").strip():
+        query = query.where(sa.or_(Comment.text.contains(q), Comment.receipt_number == q.upper()))
+    pagination = paginate(query, page_arg(), current_app.config["PER_PAGE"] * 3)
+    return render_page("comments/manage/queue.html", "results", consultation=consultation, form=form,
+                       pagination=pagination, counts=services.result_counts(consultation.id))
+
+
+@bp.route("/comments/<int:comment_id>", methods=["GET", "POST"])
+def moderate(consultation_id: int, comment_id: int):
+    consultation = _consultation(consultation_id)
+    comment = _comment(consultation, comment_id)
+    form = ModerationForm(data=None if request.method == "POST" else {
+        "public_text": comment.public_text or comment.text, "section": comment.section_id,
+        "exclusion_reason": comment.exclusion_reason})
+    form.section.set_choices((s.id, s.title_ja) for s in consultation_sections(consultation))
+    if request.method == "GET":
+        record("view", comment, {}, label=comment.receipt_number)  # it shows the submitter's details
+        db.session.commit()
+    elif form.validate_on_submit():
+        action = request.form.get("action")
+        if action == "exclude":
+            if not (form.exclusion_reason.data or "").strip():
+                form.exclusion_reason.errors.append(_("Say why it is not counted: the submitter is told."))
+                return _moderation_page(consultation, comment, form)
+            services.exclude(comment, form.exclusion_reason.data)
+            flash(_("The comment is not counted, and the submitter has been told why."))
+        else:
+            services.accept(comment, form.public_text.data, form.section.data)
+            flash(_("The comment is accepted. Its public version is saved; the original is kept."))
+        db.session.commit()
+        return redirect(url_for("comments_admin.moderate", consultation_id=consultation.id, comment_id=comment.id))
+    return _moderation_page(consultation, comment, form)
+
+
+def _moderation_page(consultation, comment, form, opinion_form=None):
+    return render_template("comments/manage/moderate.html", consultation=consultation, comment=comment, form=form,
+                           new_opinion=opinion_form or _opinion_form(consultation, prefix="new"),
+                           opinion_form=lambda o: _opinion_form(consultation, o, prefix=f"o{o.id}"))
+
+
+@bp.post("/comments/<int:comment_id>/opinions")
+def add_opinion(consultation_id: int, comment_id: int):
+    """Split a long comment: each point becomes an opinion with its own response."""
+    consultation = _consultation(consultation_id)
+    comment = _comment(consultation, comment_id)
+    form = _opinion_form(consultation, prefix="new")
+    if not form.validate():
+        moderation = ModerationForm(data={"public_text": comment.public_text or comment.text})
+        moderation.section.set_choices((s.id, s.title_ja) for s in consultation_sections(consultation))
+        return _moderation_page(consultation, comment, moderation, form), 400
+    opinion = Opinion(comment_id=comment.id, consultation_id=consultation.id, position=len(comment.opinions))
+    _apply_opinion(opinion, form)
+    db.session.add(opinion)
+    record("create", opinion, label=comment.receipt_number)
+    db.session.commit()
+    flash(_("The opinion has been added."))
+    return redirect(url_for("comments_admin.moderate", consultation_id=consultation.id, comment_id=comment.id))
+
+
+def _apply_opinion(opinion, form):
+    opinion.summary, opinion.section_id, opinion.group_id = form.summary.data.strip(), form.section.data, form.group.data
+    opinion.response_ja = (form.response_ja.data or "").strip() or None
+    opinion.response_en = (form.response_en.data or "").strip() or None
+    opinion.category = form.category.data or None
+
+
+@bp.post("/opinions/<int:opinion_id>")
+def edit_opinion(consultation_id: int, opinion_id: int):
+    consultation = _consultation(consultation_id)
+    opinion = db.session.get(Opinion, opinion_id)
+    if opinion is None or opinion.consultation_id != consultation.id:
+        abort(404)
+    form = _opinion_form(consultation, prefix=f"o{opinion.id}")
+    if form.validate():
+        _apply_opinion(opinion, form)
+        record("update", opinion, label=opinion.comment.receipt_number)
+        db.session.commit()
+        flash(_("The opinion and its response have been saved."))
+    else:
+        flash(_("The opinion was not saved: write the opinion."))
+    return redirect(url_for("comments_admin.moderate", consultation_id=consultation.id, comment_id=opinion.comment_id))
+
+
+@bp.route("/comments/new", methods=["GET", "POST"])
+def transcribe(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    form = PaperCommentForm(consultation=consultation)
+    del form.attachment, form.website, form.step, form.form_token, form.started, form.attachment_ref
+    if form.validate_on_submit():
+        scan = None
+        file = form.scan.data
+        if file is not None and getattr(file, "filename", ""):
+            try:
+                filename = uploads.safe_display_name(file.filename)
+                content, kind = services.check_attachment(file.stream)
+                scan = (uploads.store(content), filename, kind)
+            except uploads.UploadError as error:
+                form.scan.errors.append(str(error))
+        if not form.scan.errors:
+            comment = services.transcribe(consultation, form, current_user, scan)
+            db.session.commit()
+            flash(_("The comment has been entered with receipt number %(number)s.", number=comment.receipt_number))
+            return redirect(url_for("comments_admin.queue", consultation_id=consultation.id))
+    return render_template("admin/form.html", form=form, title=_("Enter a comment received on paper"),
+                           submit=_("Enter the comment"), multipart=True,
+                           back=url_for("comments_admin.queue", consultation_id=consultation.id))
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+def groups(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    form = GroupForm()
+    if form.validate_on_submit():
+        group = OpinionGroup(consultation_id=consultation.id, title_ja=form.title_ja.data.strip(),
+                             response_ja=(form.response_ja.data or "").strip() or None,
+                             response_en=(form.response_en.data or "").strip() or None,
+                             category=form.category.data or None)
+        db.session.add(group)
+        record("create", group)
+        db.session.commit()
+        flash(_("The group has been saved. Choose it on each opinion it answers."))
+        return redirect(url_for("comments_admin.groups", consultation_id=consultation.id))
+    return render_template("comments/manage/groups.html", consultation=consultation, form=form,
+                           groups=_groups(consultation))
+
+
+@bp.route("/sections", methods=["GET", "POST"])
+def sections(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    form = SectionForm()
+    if form.validate_on_submit():
+        section = ConsultationSection(consultation_id=consultation.id, title_ja=form.title_ja.data.strip(),
+                                      title_en=(form.title_en.data or "").strip() or None,
+                                      position=len(consultation_sections(consultation)))
+        db.session.add(section)
+        record("create", section)
+        db.session.commit()
+        flash(_("The part has been added."))
+        return redirect(url_for("comments_admin.sections", consultation_id=consultation.id))
+    return render_template("comments/manage/sections.html", consultation=consultation, form=form,
+                           sections=consultation_sections(consultation))
+
+
+@bp.route("/results", methods=["GET", "POST"])
+def results(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    form = ResultsForm(obj=consultation)
+    if form.validate_on_submit():
+        consultation.changes_ja = (form.changes_ja.data or "").strip() or None
+        consultation.changes_en = (form.changes_en.data or "").strip() or None
+        record("update", consultation)
+        if request.form.get("action") == "publish":
+            try:
+                services.publish_results(consultation)
+            except services.SubmissionError as error:
+                form.changes_ja.errors.append(str(error))
+                return render_template("comments/manage/results.html", consultation=consultation, form=form,
+                                       counts=services.result_counts(consultation.id)), 400
+        db.session.commit()
+        flash(_("The results are published.") if consultation.results_published_at else _("Saved."))
+        return redirect(url_for("comments_admin.results", consultation_id=consultation.id))
+    return render_template("comments/manage/results.html", consultation=consultation, form=form,
+                           counts=services.result_counts(consultation.id))
+
+
+@bp.get("/comments.csv")
+def export(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    record("export", consultation, {}, object_type="comments", label=consultation.title_ja)
+    db.session.commit()
+    response = Response(services.comments_csv(consultation), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="comments-{consultation.id}.csv"'
+    return response
