@@ -38,4 +38,7 @@ def public_urls() -> list[str]:
         f"/committees/{committee.slug}/terms/{earlier_term}",
         "/consultations",
         *[f"/consultations/{c.id}" for c in consultations],
+        *[f"/consultations/{c.id}/results" for c in consultations if c.results_published_at],
+        *[f"/consultations/{c.id}/comment" for c in consultations if c.phase == "open"],
+        "/consultations/comment-status",
     ]

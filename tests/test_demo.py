@@ -59,10 +59,10 @@ def test_forum_on_1_february_afternoon_at_the_central_library(demo_app):
     assert forum.venue.name_ja == "中央図書館 活動室1" and forum.capacity
 
 
-def test_one_open_and_one_closed_consultation_with_a_draft(demo_app):
+def test_one_open_and_one_closed_consultation_with_a_draft_and_one_with_results(demo_app):
     consultations = db.session.scalars(sa.select(Consultation)).all()
-    assert sorted(c.phase for c in consultations) == sorted([Phase.OPEN, Phase.REVIEWING])
-    assert all(c.documents for c in consultations)
+    assert sorted(c.phase for c in consultations) == sorted([Phase.OPEN, Phase.REVIEWING, Phase.RESULTS])
+    assert all(c.documents for c in consultations if c.phase != Phase.RESULTS)
 
 
 def test_materials_are_real_pdfs_with_the_recorded_page_count(demo_client):

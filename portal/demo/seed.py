@@ -536,9 +536,56 @@ def _load_consultations(today: date, venues: dict) -> None:
         ("sekido", "窓口でお声がけください。", "Ask at the reception desk."),
         ("cityhall", "本庁舎 協創推進室(平日8時30分～17時)", "Co-creation Promotion Office, weekdays 8:30 am–5 pm"),
     ]
-    for consultation in (open_one, closed):
+    results = _load_results(today, common)
+    for consultation in (open_one, closed, results):
         for position, (key, note_ja, note_en) in enumerate(places):
             get_or_create(
                 ConsultationPlace, dict(consultation_id=consultation.id, venue_id=venues[key].id),
                 note_ja=note_ja, note_en=note_en, accepts_paper=True, position=position,
             )
+
+
+def _load_results(today: date, common: dict) -> Consultation:
+    """A consultation whose results are published: comments (fictional submitters), opinions and responses."""
+    from portal.comments.models import Comment, ConsultationSection, Opinion, OpinionGroup
+    from portal.core.timefmt import now_utc
+
+    opens = today - timedelta(days=200)
+    consultation = get_or_create(
+        Consultation, dict(title_ja="多摩市自治基本条例(改正案)"),
+        title_en="Basic Ordinance on Self-Government (draft amendment)",
+        summary_ja="地域協創の考え方を条例に盛り込み、参画と協働の定義を改めます。",
+        summary_en="The amendment writes regional co-creation into the ordinance and updates the definitions of "
+                   "participation and collaboration.",
+        opens_at=tokyo_datetime(opens, 0), closes_at=tokyo_datetime(opens + timedelta(days=30), 23, 59),
+        changes_ja="第2条の「協働」の定義に「市民・議会・行政」を明記しました。",
+        changes_en="Article 2 now names residents, the council and the city in the definition of collaboration.",
+        results_published_at=now_utc() - timedelta(days=120), **common,
+    )
+    sections = [get_or_create(ConsultationSection, dict(consultation_id=consultation.id, title_ja=ja),
+                              title_en=en, position=n)
+                for n, (ja, en) in enumerate([("第2条 定義", "Article 2: definitions"),
+                                              ("第5章 地域協創", "Chapter 5: regional co-creation")])]
+    group = get_or_create(OpinionGroup, dict(consultation_id=consultation.id, title_ja="若い世代の参画"),
+                          response_ja="協創サポーター制度やオンライン参加を通じて、若い世代が参加しやすい機会を広げます。",
+                          response_en="Through the co-creation supporters and online participation, the city will widen "
+                                      "the chances for young people to take part.", category="partly")
+    samples = [
+        ("web", "市民 A", "若い世代が参加できるよう、夜や週末の会議を増やしてほしい。", sections[1], group, None, None),
+        ("web", "市民 B", "学生がオンラインで意見を出せるしくみがほしい。", sections[1], group, None, None),
+        ("paper", "市民 C", "「協働」の定義に議会も含めるべきだと思う。", sections[0], None,
+         "ご意見を踏まえ、第2条に「市民・議会・行政」を明記しました。", "reflected"),
+        ("mail", "市民 D", "エリアの区分は学区を基本とすることに賛成です。", sections[1], None,
+         "エリアは小中学校の学区を基本として設定しています。", "already"),
+    ]
+    for n, (channel, name, text, section, grp, response, category) in enumerate(samples):
+        comment = get_or_create(
+            Comment, dict(consultation_id=consultation.id, text=text),
+            receipt_number=f"DEMO-{n + 1:04d}", channel=channel, status="accepted", public_text=text,
+            section_id=section.id, name=name, address="多摩市内", email=f"demo{n + 1}@example.invalid",
+            eligibility="resident",
+        )
+        get_or_create(Opinion, dict(comment_id=comment.id, position=0), consultation_id=consultation.id, summary=text,
+                      section_id=section.id, group_id=grp.id if grp else None, response_ja=response,
+                      category=category)
+    return consultation

@@ -23,6 +23,16 @@ def admin_urls(template_dbs, tmp_path_factory):
     urls = admin_urls(values, (EVERYONE_STAFF, EDITOR, ADMIN))
     urls += [f"/admin/meetings/{values['meeting']}/{page}" for page in ("registrations", "accommodations",
                                                                          "registrations/new")]
+    with app.app_context():
+        import sqlalchemy as sa
+
+        from portal.comments.models import Comment
+        from portal.extensions import db
+
+        comment = db.session.scalar(sa.select(Comment))
+    base = f"/admin/consultations/{comment.consultation_id}"
+    urls += ["/admin/comments", f"{base}/comments", f"{base}/comments/{comment.id}", f"{base}/comments/new",
+             f"{base}/groups", f"{base}/sections", f"{base}/results"]
     # The admin of the live server is the only user there; the staff page of a user id is covered by /admin/staff.
     return [u for u in urls if not re.search(r"/admin/staff/\d", u)]
 
