@@ -221,3 +221,11 @@ def test_a_submitter_looks_up_the_comment_with_receipt_and_email(client, factory
     wrong = client.post("/consultations/comment-status", data={"csrf_token": token, "receipt_number": number,
                                                                "contact": "other@example.jp"})
     assert "合うご意見はありません" in wrong.get_data(as_text=True)
+
+
+def test_a_signed_in_resident_sees_the_comment_on_my_page(client, auth, factory):
+    consultation = factory.consultation()
+    auth.as_role(client, None, email="hanako@example.jp")
+    number = send(client, consultation).headers["Location"].rsplit("/", 1)[1]
+    me = client.get("/account/me").get_data(as_text=True)
+    assert number in me and "受付済み(確認中)" in me

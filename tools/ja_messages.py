@@ -898,4 +898,6 @@ JA = {
     "About your comment (receipt %(number)s)": "ご意見について(受付番号 %(number)s)",
     "Thank you for your comment on the following plan. We are sorry: it could not be counted as a public comment, for this reason:":
         "次の計画へのご意見をありがとうございました。申し訳ありませんが、次の理由により、パブリックコメントとして取り扱うことができませんでした：",
+    "Your public comments": "提出したパブリックコメント",
+    "You have not sent any comments.": "提出したご意見はありません。",
 }

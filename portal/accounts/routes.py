@@ -244,7 +244,9 @@ def me():
 
     registrations = for_user(current_user)
     now = now_utc()
-    return render_template("accounts/public/me.html", token_for=token_for,
+    from portal.comments.services import for_user as comments_for
+
+    return render_template("accounts/public/me.html", token_for=token_for, comments=comments_for(current_user),
                            upcoming=[r for r in registrations if r.meeting.starts_at >= now],
                            past=[r for r in registrations if r.meeting.starts_at < now])
 

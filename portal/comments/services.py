@@ -236,3 +236,10 @@ def results_csv(consultation: Consultation) -> bytes:
     return _csv(("section", "opinion", "response", "handling"), (
         (o.section.title_ja if o.section else "", o.summary, o.answer.response_ja or "",
          str(CATEGORY_TITLES[o.answer.category]) if o.answer.category else "") for o in opinions))
+
+
+def for_user(user) -> list[Comment]:
+    """A resident's comments: sent while signed in, or with their confirmed address."""
+    query = (sa.select(Comment).where(sa.or_(Comment.user_id == user.id, Comment.email == user.email))
+             .options(sa.orm.joinedload(Comment.consultation)).order_by(Comment.created_at.desc()))
+    return db.session.scalars(query).unique().all()

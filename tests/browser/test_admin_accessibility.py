@@ -92,3 +92,12 @@ def test_filtering_the_admin_meeting_list_without_javascript(admin_nojs_page, li
     page.wait_for_url(re.compile(r"status=cancelled"))
     rows = page.locator("#results tbody tr").all_inner_texts()
     assert rows and all("中止" in row for row in rows)
+
+
+def test_a_moderator_accepts_a_comment_without_javascript(admin_nojs_page, live_server, admin_urls):
+    page = admin_nojs_page
+    page.goto(live_server + next(u for u in admin_urls if re.search(r"/comments/\d+$", u)))
+    page.fill("#public_text", "若い世代が参加できるよう、夜や週末の会議を増やしてほしい。[一部削除]")
+    page.get_by_role("button", name="この公表用の文章で受理").click()
+    assert "ご意見を受理しました" in page.locator("main").inner_text()
+    assert page.locator("#public_text").input_value().endswith("[一部削除]")
