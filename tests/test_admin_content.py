@@ -152,3 +152,10 @@ def test_admin_consultation_list_filters_with_and_without_htmx(client, auth, fac
     fragment = client.get("/admin/consultations/?state=open", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "募集中の計画" in fragment and "下書きの計画" not in fragment and "<html" not in fragment
     assert client.get("/admin/consultations/?state=nonsense").status_code == 200
+
+
+def test_staff_decide_whether_commenters_give_an_address(client, auth):
+    auth.as_role(client, "editor")
+    post_form(client, "/admin/consultations/new", consultation_data(35, title_ja="住所不要の案"))
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.title_ja == "住所不要の案"))
+    assert consultation.require_address is False  # the box was not ticked

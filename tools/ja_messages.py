@@ -900,4 +900,5 @@ JA = {
         "次の計画へのご意見をありがとうございました。申し訳ありませんが、次の理由により、パブリックコメントとして取り扱うことができませんでした：",
     "Your public comments": "提出したパブリックコメント",
     "You have not sent any comments.": "提出したご意見はありません。",
+    "Ask commenters for their postal address (as the city's rules say)": "意見の提出者に住所の記入を求める(市の規程による)",
 }

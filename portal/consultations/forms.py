@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.committees.models import PublishStatus
@@ -29,6 +29,7 @@ class ConsultationForm(FlaskForm):
     postal_address_ja = StringField(_l("Postal address for comments (Japanese)"), [Optional(), Length(max=255)])
     postal_address_en = StringField(_l("Postal address for comments (English)"), [Optional(), Length(max=255)])
     fax = StringField(_l("Fax number"), [Optional(), Length(max=40)])
+    require_address = BooleanField(_l("Ask commenters for their postal address (as the city's rules say)"), default=True)
     places = CheckboxesField(_l("Places where the paper materials can be read and comments dropped off"), coerce=int)
     status = ChoiceField(_l("Status"), choices=STATUS_CHOICES, default=PublishStatus.DRAFT.value)
 
