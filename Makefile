@@ -12,8 +12,16 @@ run: setup
 	@echo "Kyoso Portal on http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)"
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
+# The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL names a server
+# (postgresql+psycopg://user@127.0.0.1:port/postgres; .ci/run starts one on loopback).
 test: setup
 	$(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		$(BIN)/pytest; \
+	else \
+		echo "(PostgreSQL pass skipped: TEST_DATABASE_URL is not set)"; \
+	fi
 
 setup: python assets translations database
 

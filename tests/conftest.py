@@ -2,7 +2,9 @@
 demo data, factories and a SQL query counter."""
 
 import contextvars
+import os
 import shutil
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -22,15 +24,47 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-def _make_app(db_path, upload_dir):
+#: set to run the suite on PostgreSQL (postgresql+psycopg://user@127.0.0.1:port/postgres); SQLite otherwise
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _database_uri(db) -> str:
+    """A SQLite file path, or the name of a PostgreSQL database on the TEST_DATABASE_URL server."""
+    if PG_URL:
+        return sa.engine.make_url(PG_URL).set(database=str(db)).render_as_string(hide_password=False)
+    return f"sqlite:///{db}"
+
+
+def _make_app(db, upload_dir):
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
+        SQLALCHEMY_DATABASE_URI = _database_uri(db)
         UPLOAD_FOLDER = str(upload_dir)
         MAIL_FOLDER = str(upload_dir.parent / "mail")
 
     app = create_app(Config)
     app.test_client_class = IsolatedClient
     return app
+
+
+def _pg_admin(statement: str) -> None:
+    engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+def clone_database(source, target) -> None:
+    """A fresh copy of a migrated template database for one test (or the browser server)."""
+    if PG_URL:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        _pg_admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    else:
+        shutil.copy(source, target)
+
+
+def drop_database(name) -> None:
+    if PG_URL:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -41,25 +75,32 @@ def template_dbs(tmp_path_factory):
     from portal.demo.seed import load
 
     root = tmp_path_factory.mktemp("template")
-    empty, demo = root / "empty.db", root / "demo.db"
+    if PG_URL:
+        empty, demo = f"kyoso_tpl_empty_{os.getpid()}", f"kyoso_tpl_demo_{os.getpid()}"
+        _pg_admin(f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)')
+        _pg_admin(f'CREATE DATABASE "{empty}"')
+    else:
+        empty, demo = root / "empty.db", root / "demo.db"
     app = _make_app(empty, root / "uploads-empty")
     with app.app_context():
         upgrade()
         _db.engine.dispose()  # closing the last connection checkpoints the WAL into the file we copy
-    shutil.copy(empty, demo)
+    clone_database(empty, demo)
     app = _make_app(demo, root / "uploads-demo")
     with app.app_context():
         load()
         _db.session.commit()
         _db.session.remove()
         _db.engine.dispose()
-    return {"empty": (empty, None), "demo": (demo, root / "uploads-demo")}
+    yield {"empty": (empty, None), "demo": (demo, root / "uploads-demo")}
+    drop_database(demo)
+    drop_database(empty)
 
 
 def _app_from(template_dbs, tmp_path, which):
     source, uploads = template_dbs[which]
-    path = tmp_path / f"{which}.db"
-    shutil.copy(source, path)
+    path = f"kyoso_test_{os.getpid()}_{uuid.uuid4().hex[:12]}" if PG_URL else tmp_path / f"{which}.db"
+    clone_database(source, path)
     upload_dir = tmp_path / "uploads"
     if uploads is not None:
         shutil.copytree(uploads, upload_dir)
@@ -68,6 +109,7 @@ def _app_from(template_dbs, tmp_path, which):
         yield app
         _db.session.remove()
         _db.engine.dispose()
+    drop_database(path)
 
 
 @pytest.fixture
@@ -207,3 +249,15 @@ def outbox(app):
         return _db.session.scalars(sa.select(OutboxEmail).order_by(OutboxEmail.id)).all()
 
     return rows
+
+
+def read_template(template_dbs, tmp_path_factory, read):
+    """Run `read()` against the demo template (read only), then close every connection to it."""
+    source, _ = template_dbs["demo"]
+    app = _make_app(source, tmp_path_factory.mktemp("read"))
+    with app.app_context():
+        try:
+            return read()
+        finally:
+            _db.session.remove()
+            _db.engine.dispose()

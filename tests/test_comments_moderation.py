@@ -19,7 +19,9 @@ def web_comment(consultation, text, **values):
     data = services.Submission(text=text, name=values.get("name", "多摩 花子"), address=values.get("address", "多摩市関戸6-12-1"),
                                email=values.get("email", "hanako@example.jp"), phone=values.get("phone", "042-111-2222"),
                                eligibility="resident")
-    comment = services.submit(consultation, data, form_token=text[:20] + str(values))
+    import hashlib
+
+    comment = services.submit(consultation, data, form_token=hashlib.sha256((text + str(values)).encode()).hexdigest()[:40])
     db.session.commit()
     return comment
 

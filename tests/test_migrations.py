@@ -12,7 +12,7 @@ def test_upgrade_from_the_foundation_release_keeps_its_data(app):
     downgrade(revision=FOUNDATION)
     with db.engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO areas (slug, name_ja, district_type, is_model_area, position, created_at) "
-                             "VALUES ('suwa', '諏訪中学区', 'new_town', 1, 0, '2025-01-01 00:00:00')"))
+                             "VALUES ('suwa', '諏訪中学区', 'new_town', TRUE, 0, '2025-01-01 00:00:00')"))
         conn.execute(sa.text("INSERT INTO meetings (kind, status, title_ja, format, starts_at, seats_taken, "
                              "reserved_seats, area_id, created_at, updated_at) VALUES ('forum', 'published', "
                              "'協創フォーラム', 'in_person', '2025-02-01 05:00:00', 7, 0, 1, '2025-01-01 00:00:00', "

@@ -29,8 +29,8 @@ def form_choices() -> dict:
 def _editors():
     from portal.accounts.models import Role, User, UserRole
 
-    return db.session.scalars(sa.select(User).join(UserRole).where(
-        UserRole.role.in_([Role.EDITOR, Role.ADMIN])).distinct().order_by(User.display_name)).all()
+    editors = sa.select(UserRole.user_id).where(UserRole.role.in_([Role.EDITOR, Role.ADMIN]))
+    return db.session.scalars(sa.select(User).where(User.id.in_(editors)).order_by(User.display_name)).all()
 
 
 def get_for_staff_or_404(meeting_id: int) -> Meeting:

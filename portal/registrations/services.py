@@ -128,6 +128,11 @@ def lottery_pending(meeting: Meeting) -> bool:
 # Seats
 
 
+def lock_meeting(meeting_id: int) -> None:
+    """Serialise the seat changes of one meeting: a row lock on PostgreSQL (SQLite holds the write lock already)."""
+    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+
+
 def _take_seats(meeting_id: int, seats: int) -> bool:
     """Add `seats` to the meeting if they fit, in one statement: True when they did."""
     result = db.session.execute(
@@ -190,6 +195,8 @@ def release_expired(meeting_id: int | None = None) -> int:
         )
         if meeting_id is not None:
             query = query.where(Registration.meeting_id == meeting_id)
+        for locked in sorted(set(db.session.scalars(query.with_only_columns(Registration.meeting_id)))):
+            lock_meeting(locked)
         expired = db.session.scalars(query).all()
         for registration in expired:
             _release(registration, RegistrationStatus.CANCELLED)
@@ -212,6 +219,7 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
         user is not None and user.email_verified_at is not None and user.email == data.email)
     try:
         with write_transaction():
+            lock_meeting(meeting.id)
             registration = Registration(
                 meeting_id=meeting.id, user_id=getattr(user, "id", None), channel=channel, name=data.name,
                 furigana=data.furigana, email=data.email, phone=data.phone, age_group=data.age_group,
@@ -248,6 +256,7 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
 def confirm_email(registration: Registration) -> bool:
     """A guest opened the emailed link in time: the held seat becomes theirs."""
     with write_transaction():
+        lock_meeting(registration.meeting_id)
         db.session.refresh(registration)
         if registration.status != RegistrationStatus.PENDING or registration.hold_expires_at < now_utc():
             return False
@@ -260,6 +269,7 @@ def confirm_email(registration: Registration) -> bool:
 def accept_offer(registration: Registration) -> bool:
     """Take the offered seat; only one of two simultaneous attempts succeeds, and never after the offer lapsed."""
     with write_transaction():
+        lock_meeting(registration.meeting_id)
         db.session.refresh(registration)
         if registration.status != RegistrationStatus.OFFERED or registration.hold_expires_at < now_utc():
             return False
@@ -271,6 +281,7 @@ def accept_offer(registration: Registration) -> bool:
 
 def cancel(registration: Registration) -> bool:
     with write_transaction():
+        lock_meeting(registration.meeting_id)
         db.session.refresh(registration)
         if registration.status == RegistrationStatus.CANCELLED:
             return False
@@ -283,6 +294,7 @@ def cancel(registration: Registration) -> bool:
 def change_companions(registration: Registration, companions: int) -> bool:
     """More companions need free seats; fewer give seats back to the waiting list."""
     with write_transaction():
+        lock_meeting(registration.meeting_id)
         db.session.refresh(registration)
         delta = companions - registration.companions
         if registration.status in HOLDS_SEAT and delta > 0:
@@ -302,6 +314,7 @@ def change_companions(registration: Registration, companions: int) -> bool:
 def offer_after_capacity_change(meeting: Meeting) -> None:
     """A capacity increase frees seats for the waiting list."""
     with write_transaction():
+        lock_meeting(meeting.id)
         _offer_free_seats(db.session.get(Meeting, meeting.id))
 
 
@@ -399,6 +412,7 @@ def mark_attended(registration: Registration) -> None:
     from portal.audit.services import record
 
     with write_transaction():
+        lock_meeting(registration.meeting_id)
         db.session.refresh(registration)
         if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING):
             raise RegistrationError(_l("Only confirmed registrations can be checked in."))
@@ -414,6 +428,7 @@ def walk_in(meeting: Meeting, name: str | None, companions: int) -> Registration
     from portal.audit.services import record
 
     with write_transaction():
+        lock_meeting(meeting.id)
         registration = Registration(meeting_id=meeting.id, channel=Channel.WALK_IN, status=RegistrationStatus.ATTENDED,
                                     name=name or None, companions=companions, seats=1 + companions,
                                     confirmed_at=now_utc())
@@ -553,6 +568,7 @@ def draw_lottery(meeting: Meeting, seed: str | None = None) -> list[Registration
     import secrets
 
     with write_transaction():
+        lock_meeting(meeting.id)
         meeting = db.session.get(Meeting, meeting.id)
         if not lottery_pending(meeting):
             return []

@@ -21,13 +21,14 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def live_server(template_dbs, tmp_path_factory):
     """The portal with the demo data on 127.0.0.1 at a free port; stops at the end of the session."""
-    from tests.conftest import _make_app
+    from tests.conftest import PG_URL, _make_app, clone_database, drop_database
 
     source, uploads = template_dbs["demo"]
     root = tmp_path_factory.mktemp("live")
-    shutil.copy(source, root / "demo.db")
+    database = f"kyoso_live_{os.getpid()}" if PG_URL else root / "demo.db"
+    clone_database(source, database)
     shutil.copytree(uploads, root / "uploads")
-    app = _make_app(root / "demo.db", root / "uploads")
+    app = _make_app(database, root / "uploads")
     with app.app_context():
         _add_staff()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -36,6 +37,11 @@ def live_server(template_dbs, tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    with app.app_context():
+        from portal.extensions import db
+
+        db.engine.dispose()
+    drop_database(database)
 
 
 ADMIN_EMAIL = "kanri@city.example.jp"

@@ -10,13 +10,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 @pytest.fixture(scope="module")
 def urls(template_dbs, tmp_path_factory):
-    from tests.conftest import _make_app
+    from tests.conftest import read_template
 
-    source, _ = template_dbs["demo"]
-    app = _make_app(source, tmp_path_factory.mktemp("urls"))
-    with app.app_context():
-        urls = public_urls()
-    return urls + ["/no-such-page", "/meetings?month=abc"]
+    return read_template(template_dbs, tmp_path_factory, public_urls) + ["/no-such-page", "/meetings?month=abc"]
 
 
 def run_axe(page) -> list[dict]:

@@ -13,26 +13,25 @@ ACCOUNT_PRIVATE = ["/account/me", "/account/password", "/account/email", "/accou
 
 @pytest.fixture(scope="module")
 def admin_urls(template_dbs, tmp_path_factory):
-    from tests.conftest import _make_app
+    from tests.conftest import read_template
     from tests.test_admin_access import ADMIN, EDITOR, EVERYONE_STAFF, admin_urls, ids
 
-    source, _ = template_dbs["demo"]
-    app = _make_app(source, tmp_path_factory.mktemp("admin-urls"))
-    with app.app_context():
-        values = ids(admin_id=1)
-    urls = admin_urls(values, (EVERYONE_STAFF, EDITOR, ADMIN))
-    urls += [f"/admin/meetings/{values['meeting']}/{page}" for page in ("registrations", "accommodations",
-                                                                         "registrations/new")]
-    with app.app_context():
+    def read():
         import sqlalchemy as sa
 
         from portal.comments.models import Comment
         from portal.extensions import db
 
+        values = ids(admin_id=1)
+        urls = admin_urls(values, (EVERYONE_STAFF, EDITOR, ADMIN))
+        urls += [f"/admin/meetings/{values['meeting']}/{page}" for page in ("registrations", "accommodations",
+                                                                             "registrations/new")]
         comment = db.session.scalar(sa.select(Comment))
-    base = f"/admin/consultations/{comment.consultation_id}"
-    urls += ["/admin/comments", f"{base}/comments", f"{base}/comments/{comment.id}", f"{base}/comments/new",
-             f"{base}/groups", f"{base}/sections", f"{base}/results"]
+        base = f"/admin/consultations/{comment.consultation_id}"
+        return urls + ["/admin/comments", f"{base}/comments", f"{base}/comments/{comment.id}",
+                       f"{base}/comments/new", f"{base}/groups", f"{base}/sections", f"{base}/results"]
+
+    urls = read_template(template_dbs, tmp_path_factory, read)
     # The admin of the live server is the only user there; the staff page of a user id is covered by /admin/staff.
     return [u for u in urls if not re.search(r"/admin/staff/\d", u)]
 

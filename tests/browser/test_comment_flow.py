@@ -12,12 +12,9 @@ from tests.browser.test_accessibility import describe, run_axe
 def open_consultation(template_dbs, tmp_path_factory):
     from portal.consultations.models import Consultation
     from portal.extensions import db
-    from tests.conftest import _make_app
+    from tests.conftest import read_template
 
-    source, _ = template_dbs["demo"]
-    app = _make_app(source, tmp_path_factory.mktemp("consultation"))
-    with app.app_context():
-        return db.session.scalar(sa.select(Consultation.id).where(Consultation.title_ja == "多摩市協働指針(改定案)"))
+    return read_template(template_dbs, tmp_path_factory, lambda: db.session.scalar(sa.select(Consultation.id).where(Consultation.title_ja == "多摩市協働指針(改定案)")))
 
 
 @pytest.mark.parametrize("prefix,labels", [

@@ -12,12 +12,9 @@ from tests.browser.test_accessibility import describe, run_axe
 def forum_id(template_dbs, tmp_path_factory):
     from portal.extensions import db
     from portal.meetings.models import Meeting
-    from tests.conftest import _make_app
+    from tests.conftest import read_template
 
-    source, _ = template_dbs["demo"]
-    app = _make_app(source, tmp_path_factory.mktemp("forum"))
-    with app.app_context():
-        return db.session.scalar(sa.select(Meeting.id).where(Meeting.kind == "forum"))
+    return read_template(template_dbs, tmp_path_factory, lambda: db.session.scalar(sa.select(Meeting.id).where(Meeting.kind == "forum")))
 
 
 @pytest.mark.parametrize("prefix,labels", [
