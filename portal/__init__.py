@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.config import INSTANCE_PATH, Config
+from portal.core.db import RetryingReads
 from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,8 +14,12 @@ FEATURES = ("home", "areas", "meetings", "registrations", "committees", "consult
             "accounts", "admin", "audit")
 
 
+class Portal(RetryingReads, Flask):
+    pass
+
+
 def create_app(config_class: type = Config) -> Flask:
-    app = Flask(
+    app = Portal(
         __name__,
         instance_path=str(INSTANCE_PATH),
         template_folder=str(ROOT / "templates"),
@@ -24,7 +29,7 @@ def create_app(config_class: type = Config) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from portal.core import db as _sqlite_settings  # noqa: F401 - registers the SQLite engine events
-    from portal.core import i18n, security, templating
+    from portal.core import i18n, production, security, templating
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -40,6 +45,7 @@ def create_app(config_class: type = Config) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    production.init_app(app)  # after i18n: the proxy headers are read first
 
     from importlib import import_module
     from importlib.util import find_spec

@@ -21,8 +21,11 @@ def env_int(name: str, default: int) -> int:
         return default
 
 
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-change-me"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     #: Embedded default: one SQLite file under instance/. Production sets DATABASE_URL (PostgreSQL).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": 60}
@@ -45,6 +48,8 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = False
     #: host names the portal answers to (comma-separated); empty = any (development)
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    #: addresses of the reverse proxy (comma-separated); only its X-Forwarded-* headers are believed
+    TRUSTED_PROXIES = [h.strip() for h in os.environ.get("TRUSTED_PROXIES", "").split(",") if h.strip()]
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     #: off only for load measurements from one address (bench/)

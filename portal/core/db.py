@@ -38,3 +38,29 @@ def write_transaction():
     except BaseException:
         db.session.rollback()
         raise
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    """The database went away (restart, network): not a bug in the request."""
+    return isinstance(error, sa.exc.DBAPIError) and (
+        error.connection_invalidated or isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError))
+
+
+class RetryingReads:
+    """Mixed into the Flask app: a page read (GET/HEAD) that loses its connection is served once more.
+
+    pool_pre_ping catches connections that died while idle in the pool; this catches the ones that die
+    during a request (a database restart or failover). Writes are never repeated: the resident sees the
+    503 page and sends again, and nothing half-done was committed.
+    """
+
+    def dispatch_request(self):
+        from flask import request
+
+        try:
+            return super().dispatch_request()
+        except sa.exc.DBAPIError as error:
+            if request.method not in ("GET", "HEAD") or not error.connection_invalidated:
+                raise
+            db.session.rollback()
+            return super().dispatch_request()
