@@ -1,7 +1,9 @@
 """Real servers for tests and benchmarks, on 127.0.0.1 only, stopped when the block ends:
 gunicorn with the repository's gunicorn.conf.py, Redis, and a TCP relay that can cut a database off."""
 
+import http.cookiejar
 import os
+import re
 import shutil
 import signal
 import socket
@@ -10,6 +12,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,3 +167,34 @@ class Relay:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Browser:
+    """One person: their own cookies, their own address as the proxy reports it."""
+
+    def __init__(self, address: str):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.headers = {"X-Forwarded-For": address}
+
+    def get(self, url: str) -> tuple[int, str, str]:
+        return self._open(urllib.request.Request(url, headers=self.headers))
+
+    def post(self, url: str, data: dict) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(data).encode()
+        return self._open(urllib.request.Request(url, data=body, headers=self.headers))
+
+    def token(self, url: str) -> str:
+        status, _, page = self.get(url)
+        assert status == 200, (url, status)
+        return TOKEN.search(page).group(1)
+
+    def _open(self, request) -> tuple[int, str, str]:
+        try:
+            with self.opener.open(request, timeout=180) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, request.full_url, error.read().decode(errors="replace")

@@ -6,13 +6,9 @@ Over 1,000 people register at once for 50 seats, half through each instance: exa
 instances, and logging out on one instance ends the session on the other.
 """
 
-import http.cookiejar
 import os
 import re
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -21,7 +17,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.registrations.models import Registration
 from tests.conftest import PASSWORD, PG_URL
-from tests.servers import gunicorn, redis_server, redis_server_path
+from tests.servers import Browser, gunicorn, redis_server, redis_server_path
 
 PEOPLE, SEATS = 1000, 50
 
@@ -33,37 +29,6 @@ if not redis_server_path():
 if needs and os.environ.get("CI") and PG_URL:
     pytest.fail(f"CI must provide {', '.join(needs)} for the several-servers test", pytrace=False)
 pytestmark = pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)}")
-
-TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-class Browser:
-    """One person: their own cookies, their own address as the proxy reports it."""
-
-    def __init__(self, address: str):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.headers = {"X-Forwarded-For": address}
-
-    def get(self, url: str) -> tuple[int, str, str]:
-        return self._open(urllib.request.Request(url, headers=self.headers))
-
-    def post(self, url: str, data: dict) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode()
-        return self._open(urllib.request.Request(url, data=body, headers=self.headers))
-
-    def token(self, url: str) -> str:
-        status, _, page = self.get(url)
-        assert status == 200, (url, status)
-        return TOKEN.search(page).group(1)
-
-    def _open(self, request) -> tuple[int, str, str]:
-        try:
-            with self.opener.open(request, timeout=180) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, request.full_url, error.read().decode(errors="replace")
-
 
 @pytest.fixture
 def servers(app, factory, auth, tmp_path):

@@ -154,6 +154,7 @@ JA = {
     "If you typed the address, check it is correct. If you followed a link, the page may have been moved or the item withdrawn.":
         "アドレスを入力した場合は、正しいか確認してください。リンクからお越しの場合は、ページが移動したか、掲載を終了した可能性があります。",
     "Nothing you sent has been lost. Please try again in a few minutes.": "送信された内容は失われていません。しばらくしてからもう一度お試しください。",
+    "The file could not be saved because the server has no room for it right now. Nothing was saved. Please try again later; if it happens again, tell the city office.": "サーバーの空き容量が足りないため、ファイルを保存できませんでした。何も保存されていません。しばらくしてからもう一度お試しください。繰り返し起きる場合は市役所にお知らせください。",
     "The portal cannot reach its database for a moment, usually during maintenance. If you were sending a form, it has not been saved yet: go back and send it again in a few minutes.": "保守作業などのため、一時的にデータベースに接続できません。フォームを送信していた場合、その内容はまだ保存されていません。数分後に前の画面に戻り、もう一度送信してください。",
     "Please go back and try again.": "前のページに戻って、もう一度お試しください。",
     "Go to the home page": "ホームへ",

@@ -65,10 +65,11 @@ def _store_attachment(form):
     try:
         filename = uploads.safe_display_name(file.filename)
         content, kind = services.check_attachment(file.stream)
+        stored_name = uploads.store(content)
     except uploads.UploadError as error:
         form.attachment.errors.append(str(error))
         return False
-    form.attachment_ref.data = _signer().dumps([uploads.store(content), filename, kind])
+    form.attachment_ref.data = _signer().dumps([stored_name, filename, kind])
     return True
 
 

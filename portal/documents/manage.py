@@ -51,10 +51,11 @@ def new():
         try:
             filename = uploads.safe_display_name(getattr(form.file.data, "filename", None))
             content, pages = uploads.read_pdf(form.file.data.stream)
+            stored_name = uploads.store(content)
         except uploads.UploadError as error:
             form.file.errors.append(str(error))
         else:
-            document = Document(original_filename=filename, stored_name=uploads.store(content),
+            document = Document(original_filename=filename, stored_name=stored_name,
                                 mime_type="application/pdf", size_bytes=len(content), page_count=pages,
                                 **{f"{name}_id": parent.id})
             apply(form, document, FIELDS)

@@ -57,14 +57,20 @@ def pdf_pages(data: bytes) -> int:
 
 
 def store(data: bytes) -> str:
-    """Write under a random name; a temporary file renamed into place, so no half-written file is kept."""
+    """Write under a random name; a temporary file renamed into place, so no half-written file is kept.
+
+    A full or failing disk is an UploadError the form shows, not a server error: nothing was saved.
+    """
     name = services.new_stored_name(".pdf")
     folder = services.upload_folder()
     temporary = folder / f".{name}.part"
     try:
         temporary.write_bytes(data)
         os.replace(temporary, folder / name)
-    except OSError:
+    except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise
+        current_app.logger.error("upload not stored in %s: %s", folder, error)
+        raise UploadError(_l("The file could not be saved because the server has no room for it right now. "
+                             "Nothing was saved. Please try again later; if it happens again, tell the "
+                             "city office.")) from None
     return name
