@@ -14,7 +14,7 @@ run: setup
 
 # The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL names a server
 # (postgresql+psycopg://user@127.0.0.1:port/postgres; .ci/run starts one on loopback).
-test: setup
+test: setup lint
 	$(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
@@ -56,8 +56,13 @@ database: python
 catalogs: python
 	$(BIN)/python tools/update_catalogs.py
 
+# Code hygiene, also run by `make test` (so by CI): style and bugs (ruff), security smells in portal/
+# (bandit; waivers are `# nosec Bxxx` with the reason on the line above), known vulnerabilities in the
+# installed dependencies (pip-audit; waivers with reasons in tools/audit-waivers.txt).
 lint: python
 	$(BIN)/ruff check .
+	$(BIN)/bandit --quiet --recursive portal
+	$(BIN)/python tools/audit.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor translations/*/LC_MESSAGES/*.mo

@@ -20,8 +20,8 @@ from portal.mail.models import OutboxEmail
 from portal.meetings.models import Meeting
 from portal.registrations.models import Registration
 from tests.conftest import PG_URL, post_form
-from tests.test_admin_content import DOC
 from tests.servers import Browser, gunicorn, wait_until_up, worker_pids
+from tests.test_admin_content import DOC
 
 TEXT = "駅前広場の計画について、夜間の照明を増やしてください。"
 

@@ -102,7 +102,8 @@ class RecoveryCode(db.Model):
 
 class TokenPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"
-    RESET_PASSWORD = "reset_password"
+    # bandit B105 waived: a token purpose name, not a password
+    RESET_PASSWORD = "reset_password"  # nosec B105
     CHANGE_EMAIL = "change_email"
     INVITE = "invite"
 
