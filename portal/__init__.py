@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal.config import INSTANCE_PATH, Config
 from portal.core.db import RetryingReads
+from portal.core.urls import DatabaseIntConverter
 from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def create_app(config_class: type = Config) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_object(config_class)
+    app.url_map.converters["int"] = DatabaseIntConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from portal.core import db as _sqlite_settings  # noqa: F401 - registers the SQLite engine events

@@ -3,6 +3,15 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request, url_for
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:…>` ids that fit a database integer: /meetings/99999999999999999999 is a 404, not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def external_url(endpoint: str, lang: str = "ja", **values) -> str:
