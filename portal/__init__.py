@@ -63,7 +63,7 @@ def create_app(config_class: type = Config) -> Flask:
     errors.init_app(app)
 
     from portal.accounts.cli import create_admin
-    from portal.demo.cli import seed_demo
+    from portal.demo.cli import seed_demo, seed_large
     from portal.mail.cli import send_mail
     from portal.registrations.cli import (
         draw_lotteries,
@@ -72,7 +72,7 @@ def create_app(config_class: type = Config) -> Flask:
         send_reminders,
     )
 
-    for command in (seed_demo, create_admin, send_mail, expire_registrations, send_reminders, purge_personal_data,
+    for command in (seed_demo, seed_large, create_admin, send_mail, expire_registrations, send_reminders, purge_personal_data,
                     draw_lotteries):
         app.cli.add_command(command)
     return app

@@ -154,3 +154,20 @@ def test_full_cycle_web_and_paper_counted_together_then_published(app, client, a
     status = public.post("/consultations/comment-status", data={
         "csrf_token": token, "receipt_number": first.receipt_number, "contact": "hanako@example.jp"}).get_data(as_text=True)
     assert "受理" in status and f"/consultations/{consultation.id}/results" in status
+
+
+def test_published_results_with_many_opinions_are_paged_without_javascript_and_with_htmx(client, factory):
+    consultation = factory.consultation(opens_in=-60, days=30)
+    for n in range(60):
+        comment = Comment(consultation_id=consultation.id, receipt_number=f"PAGE-{n:04d}", text=f"意見{n}",
+                          status="accepted", public_text=f"公開する意見その{n}")
+        db.session.add(comment)
+        db.session.flush()
+        db.session.add(Opinion(comment_id=comment.id, consultation_id=consultation.id, summary=f"公開する意見その{n}"))
+    consultation.results_published_at = now_utc()
+    db.session.commit()
+    first = client.get(f"/consultations/{consultation.id}/results").get_data(as_text=True)
+    assert "次のページ" in first and f"/consultations/{consultation.id}/results?page=2" in first
+    second = client.get(f"/consultations/{consultation.id}/results?page=2", headers={"HX-Request": "true"})
+    assert second.status_code == 200 and "<html" not in second.get_data(as_text=True)
+    assert "前のページ" in second.get_data(as_text=True)

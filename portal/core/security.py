@@ -1,6 +1,7 @@
 """Response headers that hold on every page (a few lines; no extension needed)."""
 
-from flask import Flask, Request, request
+from flask import Flask, request
+from htmx_flask.requests import HtmxAwareRequest
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
@@ -11,33 +12,32 @@ CSP = (
 )
 
 
-def _without_nul(values: ImmutableMultiDict) -> ImmutableMultiDict:
-    if not any("\x00" in v for v in values.values() if isinstance(v, str)) and \
-            not any("\x00" in v for _, v in values.items(multi=True) if isinstance(v, str)):
+def _without_nul(values: ImmutableMultiDict, replacement: str) -> ImmutableMultiDict:
+    if not any("\x00" in v for _, v in values.items(multi=True) if isinstance(v, str)):
         return values
-    return ImmutableMultiDict([(k, v.replace("\x00", "") if isinstance(v, str) else v)
+    return ImmutableMultiDict([(k, v.replace("\x00", replacement) if isinstance(v, str) else v)
                                for k, v in values.items(multi=True)])
 
 
-class CleanRequest(Request):
+class CleanRequest(HtmxAwareRequest):
     """Form fields and query strings without NUL characters.
 
-    A NUL is never something a person meant to type, and PostgreSQL refuses to store it (an error, not a
-    message): it is dropped here, once, for every form and filter. Broken UTF-8 is already replaced by
-    U+FFFD when Werkzeug decodes the request.
+    A NUL is never something a person meant to type, and PostgreSQL refuses to store or compare it (an
+    error, not a message). In forms it is dropped; in query strings it becomes U+FFFD, so a filter that
+    held one is still reported as not valid. Broken UTF-8 is already U+FFFD when Werkzeug decodes it.
     """
 
     @cached_property
     def args(self):
-        return _without_nul(super().args)
+        return _without_nul(super().args, "\ufffd")
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
-        self.__dict__["form"] = _without_nul(self.__dict__["form"])
+        self.__dict__["form"] = _without_nul(self.__dict__["form"], "")
 
 
 def init_app(app: Flask) -> None:
-    app.request_class = CleanRequest
+    app.request_class = CleanRequest  # keeps htmx_flask's request.htmx (it set HtmxAwareRequest)
 
     @app.after_request
     def security_headers(response):
