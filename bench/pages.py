@@ -43,7 +43,7 @@ def page_urls(url: str) -> dict[str, str]:
 
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        area = conn.execute(sa.text("SELECT id FROM areas ORDER BY position LIMIT 1")).scalar()
+        area = conn.execute(sa.text("SELECT slug FROM areas ORDER BY position LIMIT 1")).scalar()
         meeting = conn.execute(sa.text("SELECT id FROM meetings WHERE kind = 'forum' AND status = 'published' "
                                        "ORDER BY starts_at DESC LIMIT 1")).scalar()
         committee = conn.execute(sa.text("SELECT slug FROM committees LIMIT 1")).scalar()

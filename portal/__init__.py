@@ -7,7 +7,7 @@ from flask import Flask
 from portal.config import INSTANCE_PATH, Config
 from portal.core.db import RetryingReads
 from portal.core.urls import DatabaseIntConverter
-from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from portal.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 #: feature packages, each with a blueprint `bp` in __init__ and its views in routes.py
@@ -44,6 +44,7 @@ def create_app(config_class: type = Config) -> Flask:
     login_manager.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)

@@ -52,6 +52,10 @@ class Config:
     #: addresses of the reverse proxy (comma-separated); only its X-Forwarded-* headers are believed
     TRUSTED_PROXIES = [h.strip() for h in os.environ.get("TRUSTED_PROXIES", "").split(",") if h.strip()]
 
+    #: calendar feeds are cached this long; RedisCache + CACHE_REDIS_URL shares the cache across processes
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_DEFAULT_TIMEOUT = env_int("CACHE_SECONDS", 300)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     #: off only for load measurements from one address (bench/)
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -88,6 +92,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    CACHE_TYPE = "NullCache"  # every request sees the database as the test left it
     COMMENT_MIN_SECONDS = 0  # the robot test sets its own
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""

@@ -1,6 +1,7 @@
 """Extension objects, created here and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,6 +30,8 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()
+#: CACHE_TYPE from the environment: SimpleCache in each process by default, RedisCache to share across hosts
+cache = Cache()
 
 from flask_limiter import Limiter  # noqa: E402
 from flask_limiter.util import get_remote_address  # noqa: E402

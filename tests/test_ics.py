@@ -62,3 +62,25 @@ def test_stored_utc_is_shown_as_tokyo(client, factory):
     assert event.decoded("dtstart") == datetime(2027, 2, 1, 14, 0, tzinfo=TOKYO)
     body = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "令和9年(2027年)2月1日(月) 14:00〜16:00" in body
+
+
+def test_the_calendar_feed_is_built_once_per_cache_period_for_each_language(app, factory, tmp_path):
+    from portal import create_app
+    from portal.config import TestConfig
+    from tests.conftest import count_queries
+
+    factory.meeting(title_ja="防災を考える会")
+    cached = create_app(type("Cached", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "CACHE_TYPE": "SimpleCache",
+        "UPLOAD_FOLDER": str(tmp_path), "MAIL_FOLDER": str(tmp_path)}))
+    client = cached.test_client()
+    with cached.app_context():
+        first = client.get("/calendar.ics")
+        with count_queries() as statements:
+            again = client.get("/calendar.ics")
+        assert statements == [] and again.data == first.data
+        assert again.headers["Cache-Control"] in ("public, max-age=300", "max-age=300, public")
+        english = client.get("/en/calendar.ics")
+        assert b"/en/meetings/" in english.data and b"/en/meetings/" not in first.data
+        from portal.extensions import db as _db
+        _db.engine.dispose()

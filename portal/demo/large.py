@@ -157,11 +157,13 @@ def seed_large(seed: int = 2026) -> Counter:
     counts["opinions"] = len(opinions)
 
     committee_meetings = db.session.scalars(sa.select(Meeting.id).where(Meeting.kind == "committee")).all()
+    # As in the city's records: about four papers per committee meeting, two per consultation, the rest
+    # (reports, handouts) on area meetings and forums.
+    parents = [{"meeting_id": m} for m in committee_meetings for _ in range(4)]
+    parents += [{"consultation_id": c} for c in consultation_ids for _ in range(2)]
+    parents += [{"meeting_id": meeting_ids[(n * 7) % len(meeting_ids)]} for n in range(DOCUMENTS - len(parents))]
     documents = []
-    for n in range(DOCUMENTS):
-        parent = ({"meeting_id": committee_meetings[n % len(committee_meetings)]} if n % 3 == 0 and committee_meetings
-                  else {"consultation_id": consultation_ids[n % len(consultation_ids)]} if n % 3 == 1
-                  else {"meeting_id": meeting_ids[(n * 7) % len(meeting_ids)]})
+    for n, parent in enumerate(parents[:DOCUMENTS]):
         documents.append({
             "kind": "handout", "status": "published", "title_ja": f"資料{n + 1}", "title_en": f"Handout {n + 1}",
             "summary_ja": "会議資料です。", "language": "ja", "original_filename": f"資料{n + 1}.pdf",

@@ -157,6 +157,9 @@ class Meeting(db.Model):
             "capacity IS NULL OR seats_taken + reserved_seats <= capacity", name="seats_within_capacity"
         ),
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
+        # the lists: published meetings in date order, overall and per area (ten years of meetings)
+        sa.Index("ix_meetings_status_starts_at", "status", "starts_at"),
+        sa.Index("ix_meetings_area_id_starts_at", "area_id", "starts_at"),
     )
 
     @property

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from portal.core.htmx import render_page
 from portal.core.i18n import tr_text
 from portal.core.paging import page_arg, paginate
+from portal.extensions import cache
 from portal.meetings import bp, ics, services
 from portal.meetings.forms import MeetingFilterForm
 
@@ -50,6 +51,14 @@ def calendar_ics():
     for value in (area, committee):
         if value is not None and (not value or len(value) > 60):
             abort(404)
-    meetings = services.calendar_meetings(area, committee)
-    body = ics.build_calendar(meetings, _("Kyoso Portal meetings"), _meeting_url, request.host)
-    return _ics_response(body, "calendar.ics")
+    # Calendar apps poll the feed all day and it changes a few times a week: built at most once per
+    # CACHE_SECONDS for each host, language and filter, not once per poll.
+    key = f"calendar.ics|{request.host}|{request.script_root}|{area}|{committee}"
+    body = cache.get(key)
+    if body is None:
+        meetings = services.calendar_meetings(area, committee)
+        body = ics.build_calendar(meetings, _("Kyoso Portal meetings"), _meeting_url, request.host)
+        cache.set(key, body)
+    response = _ics_response(body, "calendar.ics")
+    response.cache_control.public, response.cache_control.max_age = True, current_app.config["CACHE_DEFAULT_TIMEOUT"]
+    return response

@@ -33,7 +33,7 @@ def filtered_meetings(filters: dict):
     if kind := filters.get("kind"):
         query = query.where(Meeting.kind == kind)
     if slug := filters.get("area"):
-        query = query.where(Meeting.area.has(Area.slug == slug))
+        query = query.where(Meeting.area_id == sa.select(Area.id).where(Area.slug == slug).scalar_subquery())
     if month := filters.get("month"):
         year, mon = (int(part) for part in month.split("-"))
         start, end = month_bounds(year, mon)
