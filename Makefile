@@ -67,6 +67,8 @@ lint: python
 clean:
 	rm -rf $(VENV) node_modules static/vendor translations/*/LC_MESSAGES/*.mo
 
-# Figures, not tests: registrations per second through gunicorn, seats versus capacity.
-bench: python
+# Figures, not tests: page speed on a large database (made once by seed-large under /tmp/kyoso-bench),
+# SQL per page, memory, page weight; then registrations per second and seats versus capacity.
+bench: python assets translations
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/registrations.py

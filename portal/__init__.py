@@ -31,7 +31,7 @@ def create_app(config_class: type = Config) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from portal.core import db as _sqlite_settings  # noqa: F401 - registers the SQLite engine events
-    from portal.core import i18n, production, security, templating
+    from portal.core import i18n, pagecache, production, security, templating
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -49,6 +49,7 @@ def create_app(config_class: type = Config) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     production.init_app(app)  # after i18n: the proxy headers are read first
+    pagecache.init_app(app)
 
     from importlib import import_module
     from importlib.util import find_spec

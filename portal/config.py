@@ -56,6 +56,8 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     CACHE_DEFAULT_TIMEOUT = env_int("CACHE_SECONDS", 300)
+    #: public pages for visitors without a session are kept this long (0: off); see portal/core/pagecache.py
+    PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     #: off only for load measurements from one address (bench/)
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -93,6 +95,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     CACHE_TYPE = "NullCache"  # every request sees the database as the test left it
+    PAGE_CACHE_SECONDS = 0
     COMMENT_MIN_SECONDS = 0  # the robot test sets its own
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""

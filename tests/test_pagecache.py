@@ -1,0 +1,50 @@
+"""The short page cache for visitors without a session: shared only where it is the same for everyone."""
+
+import pytest
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.extensions import db
+
+
+@pytest.fixture
+def cached_client(app, tmp_path):
+    cached = create_app(type("Cached", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "CACHE_TYPE": "SimpleCache",
+        "PAGE_CACHE_SECONDS": 10, "UPLOAD_FOLDER": str(tmp_path), "MAIL_FOLDER": str(tmp_path)}))
+    yield cached.test_client()
+    with cached.app_context():
+        db.engine.dispose()
+
+
+def test_a_public_page_is_served_from_the_cache_to_visitors_without_a_session(cached_client, factory):
+    factory.meeting(title_ja="防災を考える会")
+    first = cached_client.get("/meetings")
+    again = cached_client.get("/meetings")
+    assert "X-Page-Cache" not in first.headers and again.headers["X-Page-Cache"] == "hit"
+    assert again.data == first.data and "防災を考える会" in again.get_data(as_text=True)
+    assert "Content-Security-Policy" in again.headers  # the security headers are on cached pages too
+
+
+def test_languages_and_htmx_fragments_are_kept_apart(cached_client, factory):
+    factory.meeting(title_ja="防災を考える会", title_en="Disaster preparedness")
+    cached_client.get("/meetings")
+    english = cached_client.get("/en/meetings")
+    assert "X-Page-Cache" not in english.headers and 'lang="en"' in english.get_data(as_text=True)
+    fragment = cached_client.get("/meetings", headers={"HX-Request": "true"})
+    assert "X-Page-Cache" not in fragment.headers and "<html" not in fragment.get_data(as_text=True)
+
+
+def test_forms_and_logged_in_pages_are_never_cached(app, cached_client, factory, auth):
+    meeting = factory.meeting(capacity=10)
+    for _ in range(2):
+        form = cached_client.get(f"/meetings/{meeting.id}/register")
+        assert "X-Page-Cache" not in form.headers  # its CSRF token belongs to one visitor
+    anonymous = cached_client.application.test_client()
+    anonymous.get("/meetings")
+    assert anonymous.get("/meetings").headers["X-Page-Cache"] == "hit"
+    user = auth.create("hanako@example.jp", name="山田花子")
+    auth.login(cached_client, user)
+    for _ in range(2):
+        page = cached_client.get("/meetings")
+        assert "X-Page-Cache" not in page.headers and "ログアウト" in page.get_data(as_text=True)
