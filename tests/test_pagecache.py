@@ -1,5 +1,7 @@
 """The short page cache for visitors without a session: shared only where it is the same for everyone."""
 
+import re
+
 import pytest
 
 from portal import create_app
@@ -37,9 +39,14 @@ def test_languages_and_htmx_fragments_are_kept_apart(cached_client, factory):
 
 def test_forms_and_logged_in_pages_are_never_cached(app, cached_client, factory, auth):
     meeting = factory.meeting(capacity=10)
-    for _ in range(2):
-        form = cached_client.get(f"/meetings/{meeting.id}/register")
-        assert "X-Page-Cache" not in form.headers  # its CSRF token belongs to one visitor
+    visitors = cached_client.application.test_client(use_cookies=False)  # every request a new visitor
+    for path in (f"/meetings/{meeting.id}/register", "/account/login", "/account/signup"):
+        tokens = set()
+        for _ in range(2):
+            form = visitors.get(path)
+            assert "X-Page-Cache" not in form.headers, path  # its CSRF token belongs to one visitor
+            tokens.add(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.get_data(as_text=True))[1])
+        assert len(tokens) == 2
     anonymous = cached_client.application.test_client()
     anonymous.get("/meetings")
     assert anonymous.get("/meetings").headers["X-Page-Cache"] == "hit"

@@ -11,7 +11,7 @@ data is a POST and never touches this cache; seat counts on a cached list can be
 registration itself always checks the live count.
 """
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 
 from portal.extensions import cache
 
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
         if "X-Page-Cache" in response.headers:
             return response  # served from the cache: it keeps its original lifetime
         if (_eligible() and response.status_code == 200 and response.mimetype == "text/html"
+                and not session.modified  # e.g. a CSRF token or a flashed message: the cookie is set after this
                 and "Set-Cookie" not in response.headers and not response.direct_passthrough):
             headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
             cache.set(_key(), (response.get_data(), headers), timeout=app.config["PAGE_CACHE_SECONDS"])
