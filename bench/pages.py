@@ -2,7 +2,8 @@
 small and a large database, worker memory, and page weight. Prints figures; it is not a test.
 
 Run: make bench   (or .venv/bin/python bench/pages.py --requests 400 --clients 16)
-The large database is made once by `flask --app portal seed-large` under /tmp and reused (--fresh remakes it).
+The large database is made once by `flask --app portal seed-large` under /tmp and reused (--fresh remakes it);
+with BENCH_DATABASE_URL=postgresql+psycopg://user@host:port/postgres it is made on that PostgreSQL server.
 """
 
 import argparse
@@ -27,10 +28,28 @@ FLASK = [str(ROOT / ".venv/bin/flask"), "--app", "portal"]
 warnings.filterwarnings("ignore", message="Flask-Caching: CACHE_TYPE is set to NullCache")
 
 
-def make_database(path: Path, command: str, fresh: bool) -> str:
-    url = f"sqlite:///{path}"
-    if fresh or not path.exists():
-        path.unlink(missing_ok=True)
+def make_database(workdir: Path, name: str, command: str, fresh: bool, server: str | None) -> str:
+    """A SQLite file under workdir, or a database `name` on the PostgreSQL server; seeded once."""
+    import sqlalchemy as sa
+
+    if server:
+        url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+            if fresh and exists:
+                conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+            if fresh or not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        missing = fresh or not exists
+    else:
+        path = workdir / f"{name}.db"
+        url = f"sqlite:///{path}"
+        if fresh:
+            path.unlink(missing_ok=True)
+        missing = not path.exists()
+    if missing:
         env = {**os.environ, "DATABASE_URL": url}
         subprocess.run([*FLASK, "db", "upgrade"], env=env, check=True, capture_output=True)
         started = time.perf_counter()
@@ -146,11 +165,12 @@ def main() -> None:
 
     workdir = Path(os.environ.get("BENCH_DIR", "/tmp/kyoso-bench"))
     workdir.mkdir(exist_ok=True)
-    small = make_database(workdir / "demo.db", "seed-demo", args.fresh)
-    large = make_database(workdir / "large.db", "seed-large", args.fresh)
+    server = os.environ.get("BENCH_DATABASE_URL")  # postgresql+psycopg://user@host:port/postgres
+    small = make_database(workdir, "kyoso_bench_demo", "seed-demo", args.fresh, server)
+    large = make_database(workdir, "kyoso_bench_large", "seed-large", args.fresh, server)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite (WAL); gunicorn {args.workers} workers; {args.clients} clients; {args.requests} requests a page")
+          f"{'PostgreSQL' if server else 'SQLite (WAL)'}; gunicorn {args.workers} workers; {args.clients} clients; {args.requests} requests a page")
 
     small_pages, pages = page_urls(small), page_urls(large)
     (queries_small, _), (queries_large, alone) = count_queries(small, small_pages), count_queries(large, pages)

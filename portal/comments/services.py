@@ -144,7 +144,10 @@ def opinions_query(consultation_id: int, filters: dict):
         sa.select(Opinion)
         .join(Comment, Opinion.comment_id == Comment.id)
         .outerjoin(OpinionGroup, Opinion.group_id == OpinionGroup.id)
-        .where(Opinion.consultation_id == consultation_id, Comment.status == CommentStatus.ACCEPTED)
+        # the comment's consultation too: the planner then reads this consultation's comments by index,
+        # not every comment of every consultation
+        .where(Opinion.consultation_id == consultation_id, Comment.consultation_id == consultation_id,
+               Comment.status == CommentStatus.ACCEPTED)
         .options(sa.orm.joinedload(Opinion.group), sa.orm.joinedload(Opinion.section), sa.orm.contains_eager(Opinion.comment))
         .order_by(Opinion.group_id.is_(None), Opinion.group_id, Comment.created_at, Opinion.position)
     )

@@ -53,13 +53,13 @@ def get_public_document_or_404(document_id: int) -> Document:
 
 def latest_committee_materials(limit: int):
     """Newest public materials of committees and their meetings, for the home page."""
+    # Committee meetings are few: their ids first, so only their documents are read, not every document.
+    committee_meetings = sa.select(Meeting.id).where(Meeting.committee_id.is_not(None), Meeting.status.in_(VISIBLE))
     query = (
         sa.select(Document)
-        .outerjoin(Meeting, Document.meeting_id == Meeting.id)
         .where(
             Document.status == PublishStatus.PUBLISHED,
-            sa.or_(Meeting.committee_id.is_not(None), Document.committee_id.is_not(None)),
-            sa.or_(Document.meeting_id.is_(None), Meeting.status.in_(VISIBLE)),
+            sa.or_(Document.meeting_id.in_(committee_meetings), Document.committee_id.is_not(None)),
         )
         .options(joinedload(Document.meeting), joinedload(Document.committee))
         .order_by(Document.created_at.desc(), Document.id.desc())
