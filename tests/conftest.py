@@ -261,3 +261,13 @@ def read_template(template_dbs, tmp_path_factory, read):
         finally:
             _db.session.remove()
             _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_unhandled_errors(request, caplog):
+    """Every test fails if the app logged an unhandled exception (a 500), unless it is about the 500 page."""
+    yield
+    if request.node.get_closest_marker("allow_server_errors"):
+        return
+    unhandled = [r for r in caplog.get_records("call") if r.name == "portal" and r.getMessage() == "unhandled error"]
+    assert not unhandled, "the app raised: " + "; ".join(str(r.exc_info[1]) for r in unhandled if r.exc_info)

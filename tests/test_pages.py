@@ -110,6 +110,7 @@ def test_unknown_ids_answer_a_friendly_404(demo_client, url, prefix, heading):
     assert heading in body and html_lang(body) == ("en" if prefix else "ja")
 
 
+@pytest.mark.allow_server_errors
 def test_unexpected_error_answers_a_friendly_500_in_the_page_language(demo_app):
     @demo_app.get("/boom")
     def boom():
