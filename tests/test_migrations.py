@@ -23,3 +23,13 @@ def test_upgrade_from_the_foundation_release_keeps_its_data(app):
         assert conn.execute(sa.text("SELECT title_ja, seats_taken FROM meetings")).one() == ("協創フォーラム", 7)
         assert conn.execute(sa.text("SELECT slug FROM areas")).scalar() == "suwa"
         assert {"users", "outbox_emails", "audit_entries"} <= set(sa.inspect(conn).get_table_names())
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(app):
+    """A model change without its migration fails here (what `flask db check` reports)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert differences == []
