@@ -59,6 +59,8 @@ class Config:
     #: public pages for visitors without a session are kept this long (0: off); see portal/core/pagecache.py
     PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: a moving window: ten tries just before and ten just after a minute boundary are still ten a minute
+    RATELIMIT_STRATEGY = "moving-window"
     #: off only for load measurements from one address (bench/)
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
