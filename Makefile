@@ -15,7 +15,8 @@ run: setup
 # The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL names a server
 # (postgresql+psycopg://user@127.0.0.1:port/postgres; .ci/run starts one on loopback).
 test: setup lint
-	$(BIN)/pytest
+	@echo "== the suite on SQLite =="
+	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
 		$(BIN)/pytest; \
