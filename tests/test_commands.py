@@ -46,3 +46,11 @@ def test_make_run_serves_the_home_page_on_loopback():
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_make_test_runs_the_sqlite_pass_without_the_postgresql_url():
+    """CI exports TEST_DATABASE_URL for the second pass; the first pass must still be SQLite."""
+    result = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "TEST_DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:1/postgres"})
+    runs = [line for line in result.stdout.splitlines() if "pytest" in line]
+    assert runs and "env -u TEST_DATABASE_URL" in runs[0]
