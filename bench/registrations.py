@@ -10,9 +10,6 @@ import http.cookiejar
 import os
 import platform
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,11 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import gunicorn  # noqa: E402
 
 
 def prepare(database: Path, capacity: int) -> int:
@@ -84,19 +77,7 @@ def main() -> None:
            "RATELIMIT_ENABLED": "0", "MAIL_FOLDER": str(workdir / "mail"), "UPLOAD_FOLDER": str(workdir / "uploads")}
     os.environ.update(env)
     meeting_id = prepare(database, args.capacity)
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env, workers=args.workers) as (base, _):
         barrier, results = threading.Barrier(args.clients + 1), []
         threads = [threading.Thread(target=client, args=(base, meeting_id, n, barrier, results))
                    for n in range(args.clients)]
@@ -107,9 +88,6 @@ def main() -> None:
         for t in threads:
             t.join(timeout=300)
         elapsed = time.perf_counter() - started
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
     import sqlite3
 

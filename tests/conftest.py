@@ -46,6 +46,13 @@ def _make_app(db, upload_dir):
     return app
 
 
+def sibling_app(app, tmp_path, **config):
+    """Another app on the same test database, with some settings changed (caches on, another address)."""
+    overrides = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                 "UPLOAD_FOLDER": str(tmp_path / "uploads"), "MAIL_FOLDER": str(tmp_path / "mail"), **config}
+    return create_app(type("Sibling", (TestConfig,), overrides))
+
+
 def _pg_admin(statement: str) -> None:
     engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

@@ -65,14 +65,10 @@ def test_stored_utc_is_shown_as_tokyo(client, factory):
 
 
 def test_the_calendar_feed_is_built_once_per_cache_period_for_each_language(app, factory, tmp_path):
-    from portal import create_app
-    from portal.config import TestConfig
-    from tests.conftest import count_queries
+    from tests.conftest import count_queries, sibling_app
 
     factory.meeting(title_ja="防災を考える会")
-    cached = create_app(type("Cached", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "CACHE_TYPE": "SimpleCache",
-        "UPLOAD_FOLDER": str(tmp_path), "MAIL_FOLDER": str(tmp_path)}))
+    cached = sibling_app(app, tmp_path, CACHE_TYPE="SimpleCache")
     client = cached.test_client()
     with cached.app_context():
         first = client.get("/calendar.ics")

@@ -4,16 +4,13 @@ import re
 
 import pytest
 
-from portal import create_app
-from portal.config import TestConfig
 from portal.extensions import db
+from tests.conftest import sibling_app
 
 
 @pytest.fixture
 def cached_client(app, tmp_path):
-    cached = create_app(type("Cached", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "CACHE_TYPE": "SimpleCache",
-        "PAGE_CACHE_SECONDS": 10, "UPLOAD_FOLDER": str(tmp_path), "MAIL_FOLDER": str(tmp_path)}))
+    cached = sibling_app(app, tmp_path, CACHE_TYPE="SimpleCache", PAGE_CACHE_SECONDS=10)
     yield cached.test_client()
     with cached.app_context():
         db.engine.dispose()

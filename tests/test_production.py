@@ -10,7 +10,7 @@ from flask import request
 
 from portal import create_app
 from portal.config import TestConfig
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, sibling_app
 from tests.servers import ROOT, Relay
 
 pg_only = pytest.mark.skipif(not PG_URL, reason="a database server that restarts: the PostgreSQL pass")
@@ -88,9 +88,7 @@ def test_database_restart_gives_a_friendly_503_and_the_portal_recovers_by_itself
     relay = Relay(target.host, target.port)
     try:
         url = sa.engine.make_url(demo_app.config["SQLALCHEMY_DATABASE_URI"]).set(port=relay.port)
-        app = create_app(type("ThroughRelay", (TestConfig,), {
-            "SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False),
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"), "MAIL_FOLDER": str(tmp_path / "mail")}))
+        app = sibling_app(demo_app, tmp_path, SQLALCHEMY_DATABASE_URI=url.render_as_string(hide_password=False))
         client = app.test_client()
         assert client.get("/meetings").status_code == 200
 

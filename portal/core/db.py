@@ -10,6 +10,7 @@ import sqlite3
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from flask import request
 from sqlalchemy.engine import Engine
 
 from portal.extensions import db
@@ -55,8 +56,6 @@ class RetryingReads:
     """
 
     def dispatch_request(self):
-        from flask import request
-
         try:
             return super().dispatch_request()
         except sa.exc.DBAPIError as error:

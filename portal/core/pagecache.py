@@ -11,7 +11,7 @@ data is a POST and never touches this cache; seat counts on a cached list can be
 registration itself always checks the live count.
 """
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, request, session
 
 from portal.extensions import cache
 
@@ -24,8 +24,6 @@ def _key() -> str:
 
 
 def _eligible() -> bool:
-    from flask import current_app
-
     return (request.method == "GET" and current_app.config["PAGE_CACHE_SECONDS"] > 0
             and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
             and not request.path.startswith(SKIP))

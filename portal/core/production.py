@@ -18,7 +18,7 @@ from portal.config import DEFAULT_SECRET_KEY
 def problems(config) -> list[str]:
     """Every setting that must not reach residents, in words an IT clerk can act on."""
     found = []
-    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY) or len(config.get("SECRET_KEY", "")) < 32:
+    if config.get("SECRET_KEY") == DEFAULT_SECRET_KEY or len(config.get("SECRET_KEY") or "") < 32:
         found.append("SECRET_KEY is the development default or shorter than 32 characters: set a long random value")
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         found.append("DATABASE_URL points to SQLite: production runs on PostgreSQL (postgresql+psycopg://…)")

@@ -255,23 +255,20 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
 
 def confirm_email(registration: Registration) -> bool:
     """A guest opened the emailed link in time: the held seat becomes theirs."""
-    with write_transaction():
-        lock_meeting(registration.meeting_id)
-        db.session.refresh(registration)
-        if registration.status != RegistrationStatus.PENDING or registration.hold_expires_at < now_utc():
-            return False
-        registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
-        registration.hold_expires_at = None
-        _email(registration, "registrations/confirmed")
-    return True
+    return _take_held_seat(registration, RegistrationStatus.PENDING)
 
 
 def accept_offer(registration: Registration) -> bool:
     """Take the offered seat; only one of two simultaneous attempts succeeds, and never after the offer lapsed."""
+    return _take_held_seat(registration, RegistrationStatus.OFFERED)
+
+
+def _take_held_seat(registration: Registration, held_as: RegistrationStatus) -> bool:
+    """A seat held as `held_as` becomes confirmed, if it is still held and its hold has not lapsed."""
     with write_transaction():
         lock_meeting(registration.meeting_id)
         db.session.refresh(registration)
-        if registration.status != RegistrationStatus.OFFERED or registration.hold_expires_at < now_utc():
+        if registration.status != held_as or registration.hold_expires_at < now_utc():
             return False
         registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
         registration.hold_expires_at = None
