@@ -903,4 +903,12 @@ JA = {
     "Your public comments": "提出したパブリックコメント",
     "You have not sent any comments.": "提出したご意見はありません。",
     "Ask commenters for their postal address (as the city's rules say)": "意見の提出者に住所の記入を求める(市の規程による)",
+    # --- issue 10: flash categories ---
+    "Error: ": "エラー：",
+    "Please note: ": "ご注意：",
+    "Done: ": "完了：",
+    # --- issue 10 A: catalogue and staff reference pages ---
+    # --- issue 10 B: registrations ---
+    # --- issue 10 C: accounts and logs ---
+    # --- issue 10 D: comments and consultations ---
 }

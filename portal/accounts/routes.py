@@ -130,7 +130,7 @@ def pending_staff_user():
 def second_factor():
     user = pending_staff_user()
     if user is None or not user.totp_enabled_at:
-        flash(_("Please log in again."))
+        flash(_("Please log in again."), "warning")
         return redirect(url_for("accounts.login"))
     form = CodeForm()
     if form.validate_on_submit():
@@ -153,7 +153,7 @@ def second_factor():
 def totp_setup():
     user = pending_staff_user()
     if user is None or user.totp_enabled_at:
-        flash(_("Please log in again."))
+        flash(_("Please log in again."), "warning")
         return redirect(url_for("accounts.login"))
     secret = session.get("totp_secret") or services.new_totp_secret()
     session["totp_secret"] = secret

@@ -42,6 +42,8 @@ class Area(db.Model):
     description_en: Mapped[str | None] = mapped_column(sa.Text)
     position: Mapped[int] = mapped_column(default=0)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: when staff retired it: hidden from new choices and lists, kept for what already refers to it (never deleted)
+    retired_at = mapped_column(UTCDateTime)
 
     @property
     def district_title(self):
@@ -71,6 +73,8 @@ class Venue(db.Model):
     parking: Mapped[bool] = mapped_column(default=False)
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id"))
     area: Mapped[Area | None] = relationship()
+    #: when staff retired it: hidden from new choices and lists, kept for what already refers to it (never deleted)
+    retired_at = mapped_column(UTCDateTime)
 
     FEATURES = (
         ("step_free", _l("Step-free entrance")),

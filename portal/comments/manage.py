@@ -148,7 +148,7 @@ def edit_opinion(consultation_id: int, opinion_id: int):
         db.session.commit()
         flash(_("The opinion and its response have been saved."))
     else:
-        flash(_("The opinion was not saved: write the opinion."))
+        flash(_("The opinion was not saved: write the opinion."), "error")
     return redirect(url_for("comments_admin.moderate", consultation_id=consultation.id, comment_id=opinion.comment_id))
 
 

@@ -64,6 +64,8 @@ class Committee(db.Model):
     department_ja: Mapped[str | None] = mapped_column(sa.String(160))
     department_en: Mapped[str | None] = mapped_column(sa.String(160))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: when staff retired it: hidden from new choices and lists, kept for what already refers to it (never deleted)
+    retired_at = mapped_column(UTCDateTime)
 
     terms = relationship(
         "CommitteeTerm", order_by="CommitteeTerm.number.desc()", back_populates="committee",

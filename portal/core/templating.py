@@ -4,6 +4,7 @@ import re
 
 from flask import Flask
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from portal.core import assets, timefmt
@@ -39,6 +40,19 @@ def field_attrs(field, hint=None) -> dict:
     return attrs
 
 
+#: flash categories a view may give: "error" (refused), "warning" (needs attention), "success" (the default)
+FLASH_CATEGORIES = ("error", "warning", "success")
+
+
+def flash_groups(messages: list[tuple[str, str]]) -> list[tuple[str, str, list[str]]]:
+    """Flashed messages grouped by category, errors first, each with a word label so colour is never the only sign."""
+    labels = {"error": _("Error: "), "warning": _("Please note: "), "success": _("Done: ")}
+    groups = {category: [] for category in FLASH_CATEGORIES}
+    for category, message in messages:
+        groups[category if category in groups else "success"].append(message)
+    return [(category, labels[category], group) for category, group in groups.items() if group]
+
+
 def init_app(app: Flask) -> None:
     assets.init_app(app)
     app.jinja_env.filters.update(
@@ -52,7 +66,7 @@ def init_app(app: Flask) -> None:
     )
     from portal.core.access import may_see_registrations
 
-    app.jinja_env.globals.update(may_see_registrations=may_see_registrations, field_attrs=field_attrs, days_left=timefmt.days_left, format_month=timefmt.format_month)
+    app.jinja_env.globals.update(may_see_registrations=may_see_registrations, flash_groups=flash_groups, field_attrs=field_attrs, days_left=timefmt.days_left, format_month=timefmt.format_month)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

@@ -69,6 +69,8 @@ class Accommodation(db.Model):
     details_prompt_ja: Mapped[str | None] = mapped_column(sa.String(255))
     details_prompt_en: Mapped[str | None] = mapped_column(sa.String(255))
     position: Mapped[int] = mapped_column(default=0)
+    #: when staff retired it: hidden from new choices and lists, kept for what already refers to it (never deleted)
+    retired_at = mapped_column(UTCDateTime)
 
     __table_args__ = (sa.CheckConstraint("lead_days >= 0", name="lead_days_not_negative"),)
 

@@ -56,7 +56,7 @@ def attend(meeting_id: int, registration_id: int):
         services.mark_attended(registration)
         flash(_("%(name)s is checked in.", name=registration.name or _("Walk-in")))
     except services.RegistrationError as error:
-        flash(str(error))
+        flash(str(error), "error")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("registrations_admin.roster", meeting_id=meeting.id))
 
@@ -69,7 +69,7 @@ def walk_in(meeting_id: int):
         services.walk_in(meeting, (form.name.data or "").strip(), form.companions.data)
         flash(_("The walk-in has been added to the attendance."))
     else:
-        flash(_("Enter the number of people coming with them (0 or more)."))
+        flash(_("Enter the number of people coming with them (0 or more)."), "error")
     return redirect(url_for("registrations_admin.roster", meeting_id=meeting.id))
 
 

@@ -116,7 +116,7 @@ def confirm_email(token: str, code: str):
         if services.confirm_email(registration):
             flash(_("Your registration is confirmed. See you at the meeting."))
         else:
-            flash(_("This registration could not be confirmed: the time to confirm has passed or it was cancelled."))
+            flash(_("This registration could not be confirmed: the time to confirm has passed or it was cancelled."), "error")
         return redirect(url_for("registrations.detail", token=token))
     return render_template("registrations/public/confirm_email.html", r=registration)
 
@@ -127,7 +127,7 @@ def accept_offer(token: str):
     if services.accept_offer(registration):
         flash(_("The seat is yours. Your registration is confirmed."))
     else:
-        flash(_("Sorry, this offer is no longer open."))
+        flash(_("Sorry, this offer is no longer open."), "error")
     return redirect(url_for("registrations.detail", token=token))
 
 
@@ -141,7 +141,7 @@ def change_companions(token: str):
     if services.change_companions(registration, form.companions.data):
         flash(_("The number of people has been changed."))
     else:
-        flash(_("There are not enough free seats for more people. The number has not been changed."))
+        flash(_("There are not enough free seats for more people. The number has not been changed."), "error")
     return redirect(url_for("registrations.detail", token=token))
 
 
