@@ -8,8 +8,11 @@ PORT ?= 5000
 
 .PHONY: run test setup python assets translations database catalogs lint clean bench
 
+# Beside the web server, the outbox sender runs every 5 seconds, so emails (a guest's confirmation link …)
+# appear as .eml files in instance/mail/ without another command; both stop with Ctrl+C.
 run: setup
-	@echo "Kyoso Portal on http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)"
+	@echo "Kyoso Portal on http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/); emails: instance/mail/"
+	@$(FLASK) send-mail --watch 5 & watcher=$$!; trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL names a server

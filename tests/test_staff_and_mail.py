@@ -110,3 +110,14 @@ def test_send_mail_gives_up_loudly_after_the_last_try(app, client, outbox):
     result = runner.invoke(args=["send-mail"])
     assert result.exit_code == 1 and "GAVE UP" in result.output
     assert outbox()[0].status == "failed"
+
+
+def test_send_mail_watch_delivers_what_arrives_while_it_runs(app, client, tmp_path):
+    """`make run` runs `send-mail --watch`: a guest's link lands in the mail folder with no extra command."""
+    app.config.update(MAIL_SERVER="", MAIL_FOLDER=str(tmp_path / "mail"))
+    post_form(client, "/account/signup", {"display_name": "花子", "email": "hanako@example.jp",
+                                          "password": PASSWORD, "confirm": PASSWORD})
+    result = app.test_cli_runner().invoke(args=["send-mail", "--watch", "0.01", "--rounds", "2"])
+    assert result.exit_code == 0, result.output
+    (eml,) = (tmp_path / "mail").glob("*.eml")
+    assert b"hanako@example.jp" in eml.read_bytes()
