@@ -35,7 +35,8 @@ def test_applications_until_the_deadline_then_a_verifiable_draw(app, client, fac
 
     db.session.commit()
     meeting = db.session.get(Meeting, meeting.id)
-    rows = {r.id: r for r in db.session.scalars(sa.select(Registration))}
+    rows = {r.application_number: r for r in db.session.scalars(sa.select(Registration))}
+    assert sorted(rows) == [1, 2, 3, 4, 5, 6]
     winners = [r for r in rows.values() if r.status == "confirmed"]
     assert len(winners) == 3 and meeting.seats_taken == 3
     # Anyone can repeat the draw with the published seed and the application numbers.

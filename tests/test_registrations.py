@@ -180,17 +180,6 @@ def test_a_guest_who_never_confirms_holds_no_seat_after_the_window(app, client, 
     assert registrations()[0].seats == 0 and seats_taken(meeting) == 1
 
 
-def test_capacity_increase_offers_seats_to_the_waiting_list(client, auth, factory):
-    meeting = factory.meeting(capacity=1)
-    register(client, meeting)
-    register(client, meeting, email="waiting@example.jp")
-    meeting = db.session.get(Meeting, meeting.id)
-    meeting.capacity = 2
-    db.session.commit()
-    services.offer_after_capacity_change(meeting)
-    assert [r.status for r in registrations()] == ["pending", "offered"]
-
-
 @pytest.mark.parametrize("values,message", [
     ({"furigana": "多摩花子"}, "ひらがなかカタカナ"),
     ({"email": "hanako.example.jp"}, "name@example.jp のような形"),

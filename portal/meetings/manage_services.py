@@ -10,6 +10,7 @@ from portal.core.forms import apply, lines
 from portal.core.timefmt import now_utc
 from portal.extensions import db
 from portal.meetings.models import Accommodation, AgendaItem, Meeting, MeetingStatus
+from portal.meetings.services import commit_lottery_seed
 
 FIELDS = ("kind", "title_ja", "title_en", "summary_ja", "summary_en", "number", "format", "starts_at", "ends_at",
           "online_url", "capacity", "registration_opens_at", "registration_closes_at", "observer_lottery")
@@ -66,6 +67,12 @@ def save(form, meeting: Meeting | None = None) -> Meeting:
         db.session.add(meeting)
     changes = _changes_with_collections(meeting, form)
     record("create" if creating else "update", meeting, changes)
+    commit_lottery_seed(meeting)  # after the audit entry: the seed stays secret until the draw
+    if not creating:
+        from portal.registrations.services import offer_freed_seats
+
+        db.session.flush()
+        offer_freed_seats(meeting)  # more capacity or fewer seats held back: the waiting list comes first
     return meeting
 
 
@@ -108,6 +115,7 @@ def publish(meeting: Meeting) -> None:
         abort(409)
     meeting.status = MeetingStatus.PUBLISHED
     record("publish", meeting)
+    commit_lottery_seed(meeting)
 
 
 def cancel(meeting: Meeting, reason_ja: str, reason_en: str | None) -> None:

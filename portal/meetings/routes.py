@@ -22,10 +22,15 @@ def index():
 
 @bp.get("/meetings/<int:meeting_id>")
 def detail(meeting_id: int):
-    from portal.registrations.services import closed_reason
+    from portal.registrations.services import closed_reason, lottery_result
 
     meeting = services.get_meeting_or_404(meeting_id)
-    return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=closed_reason(meeting))
+    drawn = meeting.lottery_drawn_at is not None
+    return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=closed_reason(meeting),
+                           lottery_commitment=services.lottery_commitment(meeting) if meeting.observer_lottery else None,
+                           # the seed only after the draw: before it, knowing it would tell the order in advance
+                           lottery_seed=meeting.lottery_seed if drawn else None,
+                           lottery_result=lottery_result(meeting) if drawn else [])
 
 
 def _ics_response(body: bytes, filename: str) -> Response:

@@ -120,3 +120,21 @@ def calendar_meetings(area_slug: str | None, committee_slug: str | None, limit: 
         query = query.where(Meeting.committee_id == committee.id)
     query = query.options(joinedload(Meeting.venue)).order_by(Meeting.starts_at).limit(limit)
     return db.session.scalars(query).unique().all()
+
+
+# The observer lottery's commitment: the seed exists (secret) before the first application; only its hash is shown.
+
+
+def commit_lottery_seed(meeting: Meeting) -> None:
+    """Give a lottery meeting its secret seed once, before any application (never changed afterwards)."""
+    import secrets
+
+    if meeting.observer_lottery and meeting.lottery_seed is None and meeting.lottery_drawn_at is None:
+        meeting.lottery_seed = secrets.token_hex(16)
+
+
+def lottery_commitment(meeting: Meeting) -> str | None:
+    """SHA-256 of the seed, published while applications are open; the seed itself only after the draw."""
+    import hashlib
+
+    return hashlib.sha256(meeting.lottery_seed.encode()).hexdigest() if meeting.lottery_seed else None

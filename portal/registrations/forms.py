@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.accounts.forms import EMAIL, tidy_email
-from portal.core.i18n import tr_text
+from portal.core.i18n import current_lang, tr_text
 from portal.core.normalize import is_japanese_phone, is_kana, normalise_phone, to_katakana
 from portal.registrations.models import AGE_TITLES
 
@@ -26,19 +29,38 @@ def _phone(value):
     return normalise_phone(value) if isinstance(value, str) and value.strip() else None
 
 
+#: a name written in Latin letters (accents included, e.g. Vietnamese), after NFKC: its reading is optional
+LATIN_NAME = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff .,'-]*")
+#: an international number as typed after normalisation: + and 7 to 15 digits (ITU E.164), hyphens between
+INTERNATIONAL_PHONE = re.compile(r"\+\d[\d-]*")
+
+
+def is_latin_name(name: str | None) -> bool:
+    return bool(LATIN_NAME.fullmatch(unicodedata.normalize("NFKC", name or "").strip()))
+
+
+def is_phone_number(text: str) -> bool:
+    """A Japanese number (10 or 11 digits), or an international one for residents without a Japanese phone."""
+    if INTERNATIONAL_PHONE.fullmatch(text):
+        return 7 <= sum(c.isdigit() for c in text) <= 15
+    return is_japanese_phone(text)
+
+
 class RegistrationForm(FlaskForm):
     """The question page of /meetings/<id>/register; accommodation fields are added per meeting."""
 
     step = HiddenField(default="check")
     name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=120)],
                        render_kw={"autocomplete": "name"})
-    furigana = StringField(_l("Furigana of your name"), [InputRequired(_l("Enter the reading of your name.")),
-                                                         Length(max=120)], filters=[_kana],
-                           description=_l("In hiragana or katakana, as it is read."))
+    # Required on the Japanese form unless the name is in Latin letters; optional on /en (see __init__).
+    furigana = StringField(_l("Furigana of your name"), [Length(max=120)], filters=[_kana],
+                           description=_l("In hiragana or katakana, as it is read. Not needed if you write your "
+                                          "name in Latin letters."))
     email = EmailField(_l("Email address"), EMAIL, filters=[tidy_email],
                        description=_l("We send the confirmation and any changes here."))
     phone = StringField(_l("Phone number (optional)"), [Optional(), Length(max=20)], filters=[_phone],
-                        description=_l("Only if you would like us to call you, e.g. 042-000-0000."),
+                        description=_l("Only if you would like us to call you, e.g. 042-000-0000 or, from abroad, "
+                                       "+44 20 7946 0958."),
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     age_group = RadioField(_l("Age group (optional)"), [Optional()], choices=[(k.value, t) for k, t in AGE_TITLES.items()],
                            description=_l("The city counts participation by generation. You do not have to answer."))
@@ -50,17 +72,29 @@ class RegistrationForm(FlaskForm):
                                           "the staff who organise this meeting see it, and it is deleted after the meeting."))
     save_profile = BooleanField(_l("Save my details and usual support to my account for next time"))
 
-    def __init__(self, *args, accommodations=(), **kwargs):
+    def __init__(self, *args, accommodations=(), lang="ja", **kwargs):
         super().__init__(*args, **kwargs)
         self.accommodation_list = list(accommodations)
+        #: on the English form the reading is optional: a resident may have no Japanese keyboard
+        self.furigana_required = lang == "ja"
+        if self.furigana_required:
+            self.furigana.flags.required = True
+        else:
+            self.furigana.label.text = _l("Reading of your name in kana (optional)")
+            self.furigana.description = _l("In hiragana or katakana, if you know it. You can leave it empty.")
 
     def validate_furigana(self, field):
-        if field.data and not is_kana(field.data):
+        if not field.data:
+            if self.furigana_required and not is_latin_name(self.name.data):
+                raise ValidationError(_l("Enter the reading of your name. If your name is written in Latin "
+                                         "letters, you can leave it empty."))
+        elif not is_kana(field.data):
             raise ValidationError(_l("Write the reading in hiragana or katakana, not kanji or letters."))
 
     def validate_phone(self, field):
-        if field.data and not is_japanese_phone(field.data):
-            raise ValidationError(_l("Enter a phone number of 10 or 11 digits, e.g. 042-000-0000."))
+        if field.data and not is_phone_number(field.data):
+            raise ValidationError(_l("Enter a phone number of 10 or 11 digits, e.g. 042-000-0000, or an "
+                                     "international number starting with +, e.g. +44 20 7946 0958."))
 
     def validate_companions(self, field):
         limit = current_app.config["MAX_COMPANIONS"]
@@ -87,20 +121,22 @@ class RegistrationForm(FlaskForm):
         return valid
 
 
-def registration_form(meeting, formdata=None, **kwargs) -> RegistrationForm:
-    """A RegistrationForm with a checkbox (and, where needed, a details question) per offered accommodation."""
+def registration_form(meeting, formdata=None, form_class=RegistrationForm, **kwargs) -> RegistrationForm:
+    """A registration form with a checkbox (and, where needed, a details question) per kind of support the
+    meeting offers that is not retired, in the language of the page."""
 
-    class MeetingRegistrationForm(RegistrationForm):
+    class MeetingRegistrationForm(form_class):
         pass
 
-    for accommodation in meeting.accommodations:
+    offered = [a for a in meeting.accommodations if a.retired_at is None]
+    for accommodation in offered:
         setattr(MeetingRegistrationForm, f"acc_{accommodation.id}", BooleanField(tr_text(accommodation, "name")))
         if accommodation.details_prompt_ja:
             setattr(MeetingRegistrationForm, f"acc_{accommodation.id}_details",
                     TextAreaField(tr_text(accommodation, "details_prompt"), [Optional(), Length(max=1000)]))
     if formdata is not None:
         kwargs["formdata"] = formdata
-    return MeetingRegistrationForm(accommodations=meeting.accommodations, **kwargs)
+    return MeetingRegistrationForm(accommodations=offered, lang=current_lang(), **kwargs)
 
 
 class CompanionsForm(FlaskForm):

@@ -41,9 +41,13 @@ def roster(meeting_id: int):
     form.validate()
     filters = {name: f.data for name, f in form._fields.items() if f.data and not f.errors}
     pagination = paginate(services.roster_query(meeting.id, filters), page_arg(), current_app.config["PER_PAGE"] * 3)
+    # The roster names people with the kinds of support they asked for (要配慮個人情報): every view is recorded.
+    record("view", meeting, {}, object_type="registrations_roster", label=meeting.title_ja)
+    db.session.commit()
     return render_page("registrations/manage/roster.html", "results", meeting=meeting, form=form,
                        pagination=pagination, counts=services.counts(meeting.id), age_titles=AGE_TITLES,
-                       status_titles=STATUS_TITLES, walk_in=WalkInForm())
+                       status_titles=STATUS_TITLES, walk_in=WalkInForm(),
+                       over_capacity=services.over_capacity(meeting))
 
 
 @bp.post("/registrations/<int:registration_id>/attend")
@@ -52,11 +56,8 @@ def attend(meeting_id: int, registration_id: int):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.meeting_id != meeting.id:
         abort(404)
-    try:
-        services.mark_attended(registration)
-        flash(_("%(name)s is checked in.", name=registration.name or _("Walk-in")))
-    except services.RegistrationError as error:
-        flash(str(error), "error")
+    services.check_in(meeting, registration)
+    flash(_("%(name)s is checked in.", name=registration.name or _("Walk-in")), "success")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("registrations_admin.roster", meeting_id=meeting.id))
 
@@ -66,8 +67,8 @@ def walk_in(meeting_id: int):
     meeting = _meeting(meeting_id)
     form = WalkInForm()
     if form.validate():
-        services.walk_in(meeting, (form.name.data or "").strip(), form.companions.data)
-        flash(_("The walk-in has been added to the attendance."))
+        services.check_in(meeting, name=(form.name.data or "").strip(), companions=form.companions.data)
+        flash(_("The walk-in has been added to the attendance."), "success")
     else:
         flash(_("Enter the number of people coming with them (0 or more)."), "error")
     return redirect(url_for("registrations_admin.roster", meeting_id=meeting.id))
@@ -76,14 +77,11 @@ def walk_in(meeting_id: int):
 @bp.route("/registrations/new", methods=["GET", "POST"])
 def new(meeting_id: int):
     meeting = _meeting(meeting_id)
-    base = registration_form(meeting)  # the meeting's accommodation fields
-    form_class = type("Form", (StaffRegistrationForm,), {
-        name: getattr(type(base), name) for name in dir(type(base)) if name.startswith("acc_")})
-    form = form_class(accommodations=meeting.accommodations)
+    form = registration_form(meeting, form_class=StaffRegistrationForm)  # with the meeting's accommodation fields
     del form.save_profile
     if form.validate_on_submit():
         data = services.RegistrationData(
-            name=form.name.data.strip(), furigana=form.furigana.data,
+            name=form.name.data.strip(), furigana=form.furigana.data or None,
             email=normalise_email(form.email.data) if form.email.data else None, phone=form.phone.data,
             age_group=form.age_group.data or None, companions=form.companions.data,
             accommodations=form.chosen_accommodations(), locale=current_lang())
@@ -97,7 +95,7 @@ def new(meeting_id: int):
             db.session.commit()
             flash(_("The registration has been entered (%(status)s).", status=registration.status_title))
             return redirect(url_for("registrations_admin.roster", meeting_id=meeting.id))
-    return render_template("registrations/manage/new.html", meeting=meeting, form=form, services=services)
+    return render_template("registrations/manage/new.html", meeting=meeting, form=form)
 
 
 @bp.get("/accommodations")

@@ -77,8 +77,12 @@ class Registration(db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="ja")
     #: for staff-entered registrations: how the resident was told (post, phone)
     staff_note: Mapped[str | None] = mapped_column(sa.Text)
+    #: 申込番号 of an observer-lottery application: 1, 2, 3 … within the meeting, published with the draw
+    application_number: Mapped[int | None]
     #: place drawn in the observer lottery (1 = first); orders the waiting list after the draw
     lottery_rank: Mapped[int | None]
+    #: drawn a seat in the lottery (kept when the winner later cancels, for the published result)
+    lottery_won: Mapped[bool | None]
     #: seats this registration holds now (1 + companions while it holds a seat, else 0)
     seats: Mapped[int] = mapped_column(default=0)
     #: a pending guest seat or an offer lapses at this time
@@ -102,6 +106,7 @@ class Registration(db.Model):
         sa.Index("uq_registrations_meeting_email_active", "meeting_id", "email", unique=True,
                  sqlite_where=sa.text("status != 'cancelled' AND email IS NOT NULL"),
                  postgresql_where=sa.text("status != 'cancelled' AND email IS NOT NULL")),
+        sa.Index("uq_registrations_meeting_application_number", "meeting_id", "application_number", unique=True),
     )
 
     @property

@@ -30,8 +30,8 @@ def _usual_accommodations(form) -> None:
 
 
 def _form_page(meeting, form, status=200):
-    return render_template("registrations/public/form.html", meeting=meeting, form=form,
-                           services=services), status
+    late = {a.id for a in form.accommodation_list if services.is_late(meeting, a)}
+    return render_template("registrations/public/form.html", meeting=meeting, form=form, late=late), status
 
 
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
@@ -53,9 +53,9 @@ def register(meeting_id: int):
     if not form.validate():
         return _form_page(meeting, form)
     if step != "send":
-        return render_template("registrations/public/confirm.html", meeting=meeting, form=form, services=services)
+        return render_template("registrations/public/confirm.html", meeting=meeting, form=form)
     data = services.RegistrationData(
-        name=form.name.data.strip(), furigana=form.furigana.data, email=normalise_email(form.email.data),
+        name=form.name.data.strip(), furigana=form.furigana.data or None, email=normalise_email(form.email.data),
         phone=form.phone.data,
         age_group=form.age_group.data or None, companions=form.companions.data,
         accommodations=form.chosen_accommodations(), locale=current_lang(),
@@ -69,12 +69,18 @@ def register(meeting_id: int):
     if user is not None and form.save_profile.data:
         services.save_profile(user, data, form)
         db.session.commit()
-    flash({
-        RegistrationStatus.CONFIRMED: _("Your registration is confirmed. We have sent you an email with the details."),
-        RegistrationStatus.PENDING: _("Almost done: open the link in the email we have just sent to confirm."),
-        RegistrationStatus.WAITLISTED: _("The meeting is full, so you are on the waiting list. We will email you if "
-                                         "a seat becomes free."),
-    }[registration.status])
+    if registration.application_number is not None:
+        flash(_("Your application is received. Your application number is %(number)s. The seats are drawn by "
+                "lottery after the deadline.", number=registration.application_number), "success")
+    else:
+        flash(*{
+            RegistrationStatus.CONFIRMED: (_("Your registration is confirmed. We have sent you an email with the "
+                                             "details."), "success"),
+            RegistrationStatus.PENDING: (_("Almost done: open the link in the email we have just sent to confirm."),
+                                         "warning"),
+            RegistrationStatus.WAITLISTED: (_("The meeting is full, so you are on the waiting list. We will email you "
+                                              "if a seat becomes free."), "warning"),
+        }[registration.status])
     return redirect(url_for("registrations.detail", token=services.token_for(registration)))
 
 
@@ -99,12 +105,28 @@ def _registration_or_404(token: str):
     return registration
 
 
+def _detail_page(registration, token: str, companions_form=None, status=200):
+    """The registration page, given what it shows already decided (the templates decide nothing)."""
+    return render_template(
+        "registrations/public/detail.html", r=registration, token=token,
+        companions_form=companions_form or CompanionsForm(data={"companions": registration.companions}),
+        may_change=services.may_change(registration), lottery_pending=services.lottery_pending(registration.meeting),
+        waitlist_position=services.waitlist_position(registration),
+    ), status
+
+
+def _refused(registration, token: str):
+    """The change or cancel deadline has passed (the same rule the page uses): a redirect saying so, or None."""
+    reason = services.change_refusal(registration)
+    if reason is None:
+        return None
+    flash(str(reason), "error")
+    return redirect(url_for("registrations.detail", token=token))
+
+
 @bp.get("/registrations/<token>")
 def detail(token: str):
-    registration = _registration_or_404(token)
-    return render_template("registrations/public/detail.html", r=registration, token=token,
-                           companions_form=CompanionsForm(data={"companions": registration.companions}),
-                           services=services)
+    return _detail_page(_registration_or_404(token), token)
 
 
 @bp.route("/registrations/<token>/confirm/<code>", methods=["GET", "POST"])
@@ -114,7 +136,7 @@ def confirm_email(token: str, code: str):
         abort(404)
     if request.method == "POST":
         if services.confirm_email(registration):
-            flash(_("Your registration is confirmed. See you at the meeting."))
+            flash(_("Your registration is confirmed. See you at the meeting."), "success")
         else:
             flash(_("This registration could not be confirmed: the time to confirm has passed or it was cancelled."), "error")
         return redirect(url_for("registrations.detail", token=token))
@@ -124,8 +146,10 @@ def confirm_email(token: str, code: str):
 @bp.post("/registrations/<token>/accept")
 def accept_offer(token: str):
     registration = _registration_or_404(token)
+    if refused := _refused(registration, token):
+        return refused
     if services.accept_offer(registration):
-        flash(_("The seat is yours. Your registration is confirmed."))
+        flash(_("The seat is yours. Your registration is confirmed."), "success")
     else:
         flash(_("Sorry, this offer is no longer open."), "error")
     return redirect(url_for("registrations.detail", token=token))
@@ -134,12 +158,13 @@ def accept_offer(token: str):
 @bp.post("/registrations/<token>/companions")
 def change_companions(token: str):
     registration = _registration_or_404(token)
+    if refused := _refused(registration, token):
+        return refused
     form = CompanionsForm()
-    if not form.validate() or registration.status == RegistrationStatus.CANCELLED:
-        return render_template("registrations/public/detail.html", r=registration, token=token,
-                               companions_form=form, services=services), 400
+    if not form.validate():
+        return _detail_page(registration, token, form, 400)
     if services.change_companions(registration, form.companions.data):
-        flash(_("The number of people has been changed."))
+        flash(_("The number of people has been changed."), "success")
     else:
         flash(_("There are not enough free seats for more people. The number has not been changed."), "error")
     return redirect(url_for("registrations.detail", token=token))
@@ -148,8 +173,10 @@ def change_companions(token: str):
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):
     registration = _registration_or_404(token)
+    if refused := _refused(registration, token):
+        return refused
     if request.method == "POST":
         services.cancel(registration)
-        flash(_("Your registration has been cancelled."))
+        flash(_("Your registration has been cancelled."), "success")
         return redirect(url_for("registrations.detail", token=token))
     return render_template("registrations/public/cancel.html", r=registration, token=token)

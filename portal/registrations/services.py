@@ -103,6 +103,27 @@ def closed_reason(meeting: Meeting):
     return None
 
 
+def change_refusal(registration: Registration, now=None):
+    """Why this registration can no longer be changed or cancelled by the resident, or None.
+
+    The one rule for the page and the POST endpoints: until registration closes; for a lottery (whose
+    deadline is the draw) until the meeting starts, so a winner who cannot come gives the seat on.
+    """
+    now = now or now_utc()
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.ATTENDED):
+        return _l("This registration can no longer be changed.")
+    if registration.meeting.status == MeetingStatus.CANCELLED:
+        return _l("This meeting has been cancelled.")
+    if now >= offer_deadline(registration.meeting):
+        return _l("Registration for this meeting has closed, so it can no longer be changed or cancelled here. "
+                  "Please contact the office.")
+    return None
+
+
+def may_change(registration: Registration, now=None) -> bool:
+    return change_refusal(registration, now) is None
+
+
 def is_late(meeting: Meeting, accommodation: Accommodation, moment=None) -> bool:
     """Asked after the lead time: it may not be arranged in time."""
     return (moment or now_utc()) > meeting.starts_at - timedelta(days=accommodation.lead_days)
@@ -123,6 +144,11 @@ def waitlist_position(registration: Registration) -> int:
 
 def lottery_pending(meeting: Meeting) -> bool:
     return meeting.observer_lottery and meeting.lottery_drawn_at is None
+
+
+def someone_waiting(meeting_id: int) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(
+        Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.WAITLISTED)))
 
 
 # Seats
@@ -227,7 +253,9 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
             )
             if lottery_pending(meeting):
                 registration.status = RegistrationStatus.WAITLISTED  # an application: the draw decides
-            elif _take_seats(meeting.id, 1 + data.companions):
+                registration.application_number = _commit_and_number(meeting)
+            # Nobody jumps the waiting list: a free seat is the first waiting person's (offered to them).
+            elif not someone_waiting(meeting.id) and _take_seats(meeting.id, 1 + data.companions):
                 registration.seats = 1 + data.companions
                 if trusted:
                     registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
@@ -251,6 +279,17 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
         raise RegistrationError(_l("This email address is already registered for this meeting. Use the link in "
                                    "the email we sent to see or change that registration.")) from None
     return registration
+
+
+def _commit_and_number(meeting: Meeting) -> int:
+    """The next application number of a lottery; the seed is committed before the first application."""
+    from portal.meetings.services import commit_lottery_seed
+
+    meeting = db.session.get(Meeting, meeting.id)
+    commit_lottery_seed(meeting)
+    last = db.session.scalar(sa.select(sa.func.max(Registration.application_number))
+                             .where(Registration.meeting_id == meeting.id))
+    return (last or 0) + 1
 
 
 def confirm_email(registration: Registration) -> bool:
@@ -295,7 +334,7 @@ def change_companions(registration: Registration, companions: int) -> bool:
         db.session.refresh(registration)
         delta = companions - registration.companions
         if registration.status in HOLDS_SEAT and delta > 0:
-            if not _take_seats(registration.meeting_id, delta):
+            if someone_waiting(registration.meeting_id) or not _take_seats(registration.meeting_id, delta):
                 return False
         elif registration.status in HOLDS_SEAT and delta < 0:
             _give_back_seats(registration.meeting_id, -delta)
@@ -308,11 +347,11 @@ def change_companions(registration: Registration, companions: int) -> bool:
     return True
 
 
-def offer_after_capacity_change(meeting: Meeting) -> None:
-    """A capacity increase frees seats for the waiting list."""
-    with write_transaction():
-        lock_meeting(meeting.id)
-        _offer_free_seats(db.session.get(Meeting, meeting.id))
+def offer_freed_seats(meeting: Meeting) -> list[Registration]:
+    """Staff raised the capacity or lowered the seats held back: the freed seats go to the waiting list in
+    order, exactly as a cancelled seat does (flush only: the staff form's request commits)."""
+    lock_meeting(meeting.id)
+    return _offer_free_seats(meeting)
 
 
 # Email
@@ -404,39 +443,49 @@ def _update_attendance(meeting_id: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def mark_attended(registration: Registration) -> None:
-    """Check-in at the door; the meeting's attendance count follows."""
-    from portal.audit.services import record
+def check_in(meeting: Meeting, registration: Registration | None = None, name: str | None = None,
+             companions: int = 0) -> Registration:
+    """Record who came to the door: a registrant, or (without `registration`) a walk-in.
 
-    with write_transaction():
-        lock_meeting(registration.meeting_id)
-        db.session.refresh(registration)
-        if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING):
-            raise RegistrationError(_l("Only confirmed registrations can be checked in."))
-        record("update", registration, {"status": [registration.status.value, "attended"]},
-               label=registration.name or "")
-        registration.status, registration.confirmed_at = RegistrationStatus.ATTENDED, registration.confirmed_at or now_utc()
-        db.session.flush()
-        _update_attendance(registration.meeting_id)
-
-
-def walk_in(meeting: Meeting, name: str | None, companions: int) -> Registration:
-    """Someone who came without registering: counted in the attendance (staff decide at the door about space)."""
+    Never refused for lack of space: attendance is not a seat reservation. A person without a seat (on the
+    waiting list, cancelled, walk-in) attends holding no seat, so the seat counter never passes capacity;
+    staff see how far over capacity the room is (over_capacity). Checking someone in twice changes nothing.
+    """
     from portal.audit.services import record
 
     with write_transaction():
         lock_meeting(meeting.id)
-        registration = Registration(meeting_id=meeting.id, channel=Channel.WALK_IN, status=RegistrationStatus.ATTENDED,
-                                    name=name or None, companions=companions, seats=1 + companions,
-                                    confirmed_at=now_utc())
-        db.session.add(registration)
-        db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id)
-                           .values(seats_taken=Meeting.seats_taken + 1 + companions)
-                           .execution_options(synchronize_session=False))
-        db.session.flush()
-        record("create", registration, label=name or "walk-in")
+        if registration is None:
+            registration = Registration(meeting_id=meeting.id, channel=Channel.WALK_IN,
+                                        status=RegistrationStatus.ATTENDED, name=name or None,
+                                        companions=companions, seats=0, confirmed_at=now_utc())
+            db.session.add(registration)
+            db.session.flush()
+            record("create", registration, label=name or "walk-in")
+        else:
+            db.session.refresh(registration)
+            if registration.status == RegistrationStatus.ATTENDED:
+                return registration
+            record("update", registration, {"status": [registration.status.value, "attended"]},
+                   label=registration.name or "")
+            if registration.status not in HOLDS_SEAT:
+                registration.seats = 0
+            registration.status, registration.hold_expires_at = RegistrationStatus.ATTENDED, None
+            registration.confirmed_at = registration.confirmed_at or now_utc()
+            db.session.flush()
         _update_attendance(meeting.id)
     return registration
+
+
+def over_capacity(meeting: Meeting) -> int:
+    """People expected or present beyond the capacity: held seats, seats held back, and attendees without a seat."""
+    if meeting.capacity is None:
+        return 0
+    without_seat = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(1 + Registration.companions), 0))
+        .where(Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.ATTENDED,
+               Registration.seats == 0))
+    return max(0, meeting.seats_taken + meeting.reserved_seats + without_seat - meeting.capacity)
 
 
 def set_request_status(request: AccommodationRequest, status: str, reason_ja: str | None, reason_en: str | None) -> None:
@@ -552,33 +601,38 @@ def purge_personal_data(retention_days: int) -> int:
 # The observer lottery (抽選)
 
 
-def lottery_order(seed: str, application_ids: list[int]) -> list[int]:
-    """The drawn order: anyone can repeat it with the published seed and the list of application numbers."""
-    import random
+def lottery_order(seed: str, application_numbers: list[int]) -> list[int]:
+    """The drawn order, the same on any Python: application numbers sorted by HMAC-SHA256(key=seed,
+    msg=the number in decimal), hex digest. Anyone can repeat it with the seed published after the draw:
 
-    ids = sorted(application_ids)
-    # bandit B311 waived: deliberately repeatable from the published seed; the seed itself comes from secrets
-    return random.Random(seed).sample(ids, len(ids))  # nosec B311
+        sorted(numbers, key=lambda n: hmac.new(seed.encode(), str(n).encode(), hashlib.sha256).hexdigest())
+    """
+    import hashlib
+    import hmac
+
+    return sorted(application_numbers,
+                  key=lambda n: hmac.new(seed.encode(), str(n).encode(), hashlib.sha256).hexdigest())
 
 
-def draw_lottery(meeting: Meeting, seed: str | None = None) -> list[Registration]:
-    """At the deadline: rank the applications by a recorded random draw and seat them in that order."""
-    import secrets
+def draw_lottery(meeting: Meeting) -> list[Registration]:
+    """At the deadline: rank the applications with the committed seed and seat them in that order."""
+    from portal.meetings.services import commit_lottery_seed
 
     with write_transaction():
         lock_meeting(meeting.id)
         meeting = db.session.get(Meeting, meeting.id)
         if not lottery_pending(meeting):
             return []
-        applications = {r.id: r for r in db.session.scalars(sa.select(Registration).where(
+        applications = {r.application_number: r for r in db.session.scalars(sa.select(Registration).where(
             Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED))}
-        meeting.lottery_seed = seed or secrets.token_hex(16)
+        commit_lottery_seed(meeting)  # only when no application ever came (the seed is committed before one)
         meeting.lottery_drawn_at = now_utc()
         winners = []
-        for rank, registration_id in enumerate(lottery_order(meeting.lottery_seed, list(applications)), start=1):
-            registration = applications[registration_id]
+        for rank, number in enumerate(lottery_order(meeting.lottery_seed, list(applications)), start=1):
+            registration = applications[number]
             registration.lottery_rank = rank
-            if _take_seats(meeting.id, registration.party_size):
+            registration.lottery_won = _take_seats(meeting.id, registration.party_size)
+            if registration.lottery_won:
                 registration.status, registration.seats = RegistrationStatus.CONFIRMED, registration.party_size
                 registration.confirmed_at = now_utc()
                 winners.append(registration)
@@ -586,6 +640,16 @@ def draw_lottery(meeting: Meeting, seed: str | None = None) -> list[Registration
         for registration in applications.values():
             _email(registration, "registrations/lottery_won" if registration in winners else "registrations/lottery_lost")
     return winners
+
+
+def lottery_result(meeting: Meeting) -> list[tuple[int, bool]]:
+    """The published draw: (application number, drew a seat) in drawn order; empty before the draw."""
+    if meeting.lottery_drawn_at is None:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Registration.application_number, Registration.lottery_won)
+        .where(Registration.meeting_id == meeting.id, Registration.lottery_rank.is_not(None))
+        .order_by(Registration.lottery_rank))]
 
 
 def draw_due_lotteries() -> int:
