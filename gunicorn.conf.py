@@ -25,6 +25,10 @@ forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1")
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+#: the request line with the keys in links replaced by the route's shape (/registrations/<token>): a log
+#: line must never be enough to open someone's registration, password reset or invitation
+logger_class = "portal.core.logsafe.SafeAccessLogger"
 #: client address as seen by the proxy, request, status, bytes, duration in microseconds, worker pid
 access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s %(D)sus pid=%(p)s "%(a)s"'
 proc_name = "kyoso-portal"

@@ -41,10 +41,11 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
 
 @contextmanager
 def gunicorn(env: dict, workers: int = 2, log: Path | None = None):
-    """gunicorn -c gunicorn.conf.py on a free loopback port; yields (base URL, process)."""
+    """gunicorn -c gunicorn.conf.py on a free loopback port; yields (base URL, process). The access log is
+    dropped unless env sets GUNICORN_ACCESS_LOG."""
     port = free_port()
-    env = {**os.environ, **env, "PORTAL_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
-           "GUNICORN_ACCESS_LOG": "/dev/null"}
+    env = {**os.environ, "GUNICORN_ACCESS_LOG": "/dev/null", **env, "PORTAL_BIND": f"127.0.0.1:{port}",
+           "WEB_CONCURRENCY": str(workers)}
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

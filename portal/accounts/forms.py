@@ -73,3 +73,7 @@ class AcceptInviteForm(FlaskForm):
     display_name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=120)])
     password = NewPasswordForm.password
     confirm = NewPasswordForm.confirm
+
+
+class AcceptRolesForm(FlaskForm):
+    """Accepting an invitation with an existing account: one button (and the CSRF token)."""

@@ -1,11 +1,12 @@
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from portal.accounts import bp, services
 from portal.accounts.forms import (
     AcceptInviteForm,
+    AcceptRolesForm,
     ChangeEmailForm,
     ChangePasswordForm,
     CodeForm,
@@ -15,9 +16,10 @@ from portal.accounts.forms import (
     NewPasswordForm,
     SignUpForm,
 )
-from portal.accounts.models import TokenPurpose
+from portal.accounts.models import ROLE_TITLES, Role, TokenPurpose
 from portal.accounts.passwords import verify_password
-from portal.core.access import login_required
+from portal.audit.services import record
+from portal.core.access import login_required, passed_second_factor, second_factor_redirect, start_session
 from portal.core.i18n import current_lang
 from portal.core.timefmt import now_utc
 from portal.core.urls import safe_next
@@ -39,15 +41,6 @@ def form_page(form, title, submit, lead=None, links=(), status=200):
 
 def message_page(title, message, links=(), status=200):
     return render_template("accounts/public/message.html", title=title, message=message, links=links), status
-
-
-def start_session(user):
-    """Log in with a fresh session: nothing from before the login survives (rotation)."""
-    session.clear()
-    login_user(user)
-    session.permanent = True
-    session["login_at"] = now_utc().timestamp()
-    user.last_login_at = now_utc()
 
 
 # Sign-up
@@ -117,29 +110,58 @@ def login():
     ])
 
 
-def pending_staff_user():
-    """The staff member who gave the right password and still owes the second factor."""
+def second_factor_user():
+    """Who owes the second factor in this session: the staff member who just gave the right password, or the
+    signed-in person (given a staff role, or accepting an invitation) whose session has not passed it yet."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        owes = user.is_staff or session.get("invite") is not None
+        return user if owes and not passed_second_factor(user) else None
     started = session.get("mfa_started", 0)
     if now_utc().timestamp() - started > MFA_PENDING_SECONDS:
         return None
     return services.load_session_user(session.get("mfa_user", ""))
 
 
+def nothing_owed():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.me"))
+    flash(_("Please log in again."), "warning")
+    return redirect(url_for("accounts.login"))
+
+
+def pass_second_factor(user) -> str:
+    """This session has passed the second factor: accept the invitation it was asked for, rotate the session
+    with the mark, commit; the page to go to next."""
+    target, invite_id = session.get("next"), session.get("invite")
+    changes = problem = None
+    if invite_id is not None:
+        try:
+            changes = services.accept_invitation(user, invite_id)
+        except services.TokenError as error:
+            problem = TOKEN_MESSAGES[error.reason]
+    start_session(user, second_factor=True)  # clears the session: flash after it
+    if problem:
+        flash(problem, "error")
+    if changes:
+        record("invite_accepted", user, changes=changes, actor=user)
+        flash(_("You have joined the staff. Your new roles are ready."))
+    db.session.commit()
+    return safe_next(target, "admin.dashboard" if user.is_staff else "accounts.me")
+
+
 @bp.route("/login/verify", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def second_factor():
-    user = pending_staff_user()
+    user = second_factor_user()
     if user is None or not user.totp_enabled_at:
-        flash(_("Please log in again."), "warning")
-        return redirect(url_for("accounts.login"))
+        return nothing_owed()
     form = CodeForm()
     if form.validate_on_submit():
         if services.check_totp(user, form.code.data) or services.use_recovery_code(user, form.code.data):
-            target = session.get("next")
-            start_session(user)
-            db.session.commit()
+            target = pass_second_factor(user)
             flash(_("You are logged in."))
-            return redirect(safe_next(target, "admin.dashboard"))
+            return redirect(target)
         db.session.commit()
         form.code.errors.append(_("The code is not right. Enter the 6-digit code shown in your authenticator "
                                   "app now, or one of your recovery codes."))
@@ -151,19 +173,17 @@ def second_factor():
 @bp.route("/totp/setup", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def totp_setup():
-    user = pending_staff_user()
+    user = second_factor_user()
     if user is None or user.totp_enabled_at:
-        flash(_("Please log in again."), "warning")
-        return redirect(url_for("accounts.login"))
+        return nothing_owed()
     secret = session.get("totp_secret") or services.new_totp_secret()
     session["totp_secret"] = secret
     form = CodeForm()
     if form.validate_on_submit():
         if services.check_totp(user, form.code.data, secret=secret):
-            codes = services.enable_totp(user, secret)
-            start_session(user)
+            codes = services.enable_totp(user, secret)  # a valid code at enrolment passes the second factor
+            session["next"] = pass_second_factor(user)
             session["recovery_codes"] = codes
-            db.session.commit()
             return redirect(url_for("accounts.recovery_codes"))
         form.code.errors.append(_("The code is not right. Check the time on your phone and enter the code "
                                   "shown now."))
@@ -180,7 +200,8 @@ def recovery_codes():
     codes = session.pop("recovery_codes", None)
     if not codes:
         return redirect(url_for("accounts.me"))
-    return render_template("accounts/public/recovery_codes.html", codes=codes)
+    return render_template("accounts/public/recovery_codes.html", codes=codes,
+                           next_url=safe_next(session.pop("next", None), "accounts.me"))
 
 
 @bp.post("/logout")
@@ -261,7 +282,8 @@ def change_password():
             form.current.errors.append(_("Your current password is not right."))
         else:
             services.change_password(current_user, form.password.data)
-            start_session(current_user._get_current_object())  # this session continues; every other one has ended
+            # this session continues (second factor included); every other one has ended
+            start_session(current_user._get_current_object(), second_factor=passed_second_factor(current_user))
             db.session.commit()
             flash(_("Your password has been changed. You have been logged out everywhere else."))
             return redirect(url_for("accounts.me"))
@@ -325,6 +347,9 @@ def accept_invite(token):
         invite = services.peek_token(TokenPurpose.INVITE, token)
     except services.TokenError as error:
         return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason], status=400)
+    owner = services.find_user(invite.email)
+    if owner is not None:
+        return join_staff(invite, owner)
     form = AcceptInviteForm()
     form.account_email = invite.email
     if form.validate_on_submit():
@@ -335,3 +360,20 @@ def accept_invite(token):
     return form_page(form, _("Create your staff account"), _("Create account"),
                      lead=_("You have been invited to work on the Kyoso Portal as %(email)s.", email=invite.email))
 
+
+def join_staff(invite, owner):
+    """An invitation to an existing account: its roles come only to its owner, signed in, past the second factor."""
+    if not current_user.is_authenticated or current_user.id != owner.id:
+        return message_page(_("Log in to accept the invitation"), _(
+            "This invitation is for the account %(email)s. Log in with that account, then open the link in the "
+            "email again.", email=invite.email), links=[(url_for("accounts.login"), _("Log in"))])
+    form = AcceptRolesForm()
+    if form.validate_on_submit():
+        session["invite"] = invite.id
+        if passed_second_factor(current_user):
+            return redirect(pass_second_factor(current_user._get_current_object()))
+        return second_factor_redirect()
+    roles = _(", ").join(str(ROLE_TITLES[Role(name)]) for name in invite.payload.get("roles", []))
+    return form_page(form, _("Join the staff of the Kyoso Portal"), _("Accept the invitation"), lead=_(
+        "You have been invited to work on the Kyoso Portal with this account as: %(roles)s. Staff pages need a "
+        "second step: when you accept, you set up an authenticator app or enter its code.", roles=roles))

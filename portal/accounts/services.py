@@ -61,6 +61,10 @@ def peek_token(purpose: TokenPurpose, raw: str) -> OneTimeToken:
     token = db.session.scalar(sa.select(OneTimeToken).where(
         OneTimeToken.token_hash == _digest(raw or ""), OneTimeToken.purpose == purpose
     ))
+    return _usable(token)
+
+
+def _usable(token: OneTimeToken | None) -> OneTimeToken:
     if token is None:
         raise TokenError("invalid")
     if token.used_at is not None:
@@ -255,36 +259,50 @@ def create_admin(email: str, password: str, name: str) -> User:
         user = User(email=email, password_hash=hash_password(password), display_name=name, locale="ja",
                     email_verified_at=now_utc())
         db.session.add(user)
+        db.session.flush()
     if Role.ADMIN.value not in user.role_names:
-        user.roles.append(UserRole(role=Role.ADMIN))
+        set_roles(user, user.role_names | {Role.ADMIN.value})
     db.session.flush()
     return user
 
 
 def set_roles(user: User, roles: set[str]) -> dict:
+    """Change the roles; a change ends every session of the person (staff pages then need a new login)."""
     before = sorted(user.role_names)
     for role in list(user.roles):
         if role.role.value not in roles:
             user.roles.remove(role)
     for name in roles - user.role_names:
         user.roles.append(UserRole(role=Role(name)))
+    if before != sorted(roles):
+        end_all_sessions(user)
     db.session.flush()
     return {"roles": [before, sorted(roles)]}
 
 
 def invite_staff(email: str, roles: set[str], inviter: User) -> User | None:
-    """Give an existing account the roles, or email an invitation to create one."""
+    """Email an invitation: to create a staff account, or, for an existing account, to take the roles.
+
+    An existing account gets nothing now: the roles come when its owner opens the link signed in and passes
+    the second factor (`accept_invitation`), so a mistyped address gives nobody staff access.
+    """
     email = normalise_email(email)
     user = find_user(email)
-    if user is not None:
-        set_roles(user, user.role_names | roles)
-        queue_email(email, "accounts/roles_granted", user.locale, name=user.display_name,
-                    url=external_url("accounts.login", user.locale))
-        return user
-    raw = issue_token(TokenPurpose.INVITE, email, payload={"roles": sorted(roles), "by": inviter.id})
-    queue_email(email, "accounts/invite", "ja", inviter=inviter.display_name,
-                url=external_url("accounts.accept_invite", "ja", token=raw))
-    return None
+    raw = issue_token(TokenPurpose.INVITE, email, user, payload={"roles": sorted(roles), "by": inviter.id})
+    lang = user.locale if user is not None else "ja"
+    queue_email(email, "accounts/invite" if user is None else "accounts/invite_existing", lang,
+                inviter=inviter.display_name, name=user.display_name if user is not None else "",
+                url=external_url("accounts.accept_invite", lang, token=raw))
+    return user
+
+
+def accept_invitation(user: User, token_id: int) -> dict:
+    """Give a signed-in account the roles of its invitation; the caller has checked its second factor."""
+    token = _usable(db.session.get(OneTimeToken, token_id))
+    if token.purpose != TokenPurpose.INVITE or token.email != user.email:
+        raise TokenError("invalid")
+    token.used_at = now_utc()
+    return set_roles(user, user.role_names | set(token.payload.get("roles", [])))
 
 
 def accept_invite(raw: str, display_name: str, password: str, lang: str) -> User:

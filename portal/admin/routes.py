@@ -8,7 +8,7 @@ from portal.admin import bp, services
 from portal.admin.forms import InviteForm, RolesForm
 from portal.audit.services import record
 from portal.consultations.models import PHASE_TITLES
-from portal.core.access import roles_required
+from portal.core.access import roles_required, start_session
 from portal.extensions import db
 
 
@@ -49,13 +49,17 @@ def staff_member(user_id: int):
         if user.id == current_user.id and Role.ADMIN.value not in roles:
             form.roles.errors.append(_("You cannot take the administrator role away from yourself."))
         else:
-            changes = accounts.set_roles(user, roles)
+            changes = accounts.set_roles(user, roles)  # ends the person's sessions: roles count from a new login
             record("role_change", user, changes=changes)
+            if user.id == current_user.id:
+                start_session(user, second_factor=True)  # this session passed it; the others have ended
             db.session.commit()
             flash(_("The roles of %(name)s have been changed.", name=user.display_name))
             return redirect(url_for("admin.staff"))
     return render_template("admin/form.html", form=form, title=_("Roles of %(name)s", name=user.display_name),
-                           submit=_("Save roles"), back=url_for("admin.staff"))
+                           submit=_("Save roles"), back=url_for("admin.staff"), lead=_(
+                               "When the roles change, the person is logged out everywhere. They log in again, "
+                               "with their authenticator app, before the new roles work."))
 
 
 @bp.get("/comments")

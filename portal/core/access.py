@@ -2,19 +2,55 @@
 
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
-from flask_login import current_user
+from flask import abort, redirect, request, session, url_for
+from flask_login import current_user, login_user
+
+from portal.core.timefmt import now_utc
+
+#: session key: the id of the user whose second factor this session has passed (a signed cookie, rotated at login)
+SECOND_FACTOR = "second_factor_passed"
+
+
+def start_session(user, second_factor: bool = False) -> None:
+    """Log in with a fresh session: nothing from before the login survives (rotation)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session["login_at"] = now_utc().timestamp()
+    if second_factor:
+        session[SECOND_FACTOR] = user.id
+    user.last_login_at = now_utc()
+
+
+def passed_second_factor(user) -> bool:
+    return user.is_authenticated and session.get(SECOND_FACTOR) == user.id
 
 
 def login_redirect():
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
+def second_factor_redirect():
+    """Staff whose session has not passed the second factor: set it up or give a code, then come back here."""
+    session["next"] = request.script_root + request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.second_factor" if current_user.totp_enabled_at else "accounts.totp_setup"))
+
+
 def check_roles(*roles: str):
-    """None if the current user may go on; else the response to send (login page or 403)."""
+    """None if the current user may go on; else the response to send (login, second factor or 403).
+
+    A staff page needs a staff role and a session that has passed the second factor: a role given to someone
+    already signed in (as a resident) does not open staff pages in that session until it has.
+    """
     if not current_user.is_authenticated:
         return login_redirect()
-    if roles and not any(current_user.has_role(role) for role in roles):
+    if not roles:
+        return None
+    if not current_user.is_staff:
+        abort(403)
+    if not passed_second_factor(current_user):
+        return second_factor_redirect()
+    if not any(current_user.has_role(role) for role in roles):
         abort(403)
     return None
 

@@ -1,13 +1,28 @@
 """The htmx glue in one place: full page normally, the named block for htmx requests."""
 
 from flask import make_response, render_template, request
+from htmx_flask.requests import HtmxAwareRequest, HtmxHeaders
 from jinja2_fragments.flask import render_block
+
+#: the request headers that decide between page and fragment: caches keep their answers apart
+VARY = ("HX-Request", "HX-History-Restore-Request")
+
+
+class PageAwareHtmxHeaders(HtmxHeaders):
+    """`request.htmx`, false for a history restore: after Back, htmx asks for the URL again and needs the whole page."""
+
+    def __bool__(self) -> bool:
+        return super().__bool__() and not self.history_restore_request
+
+
+class HtmxRequest(HtmxAwareRequest):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.htmx = PageAwareHtmxHeaders(self.headers)
 
 
 def wants_fragment() -> bool:
-    # A history-restore request after a cache miss needs the whole page.
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return bool(getattr(request, "htmx", None))
 
 
 def render_page(template: str, block: str, **context):
@@ -17,5 +32,5 @@ def render_page(template: str, block: str, **context):
     else:
         body = render_template(template, **context)
     response = make_response(body)
-    response.vary.add("HX-Request")
+    response.vary.update(VARY)
     return response

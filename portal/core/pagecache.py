@@ -13,14 +13,16 @@ registration itself always checks the live count.
 
 from flask import Flask, Response, current_app, request, session
 
+from portal.core.htmx import wants_fragment
 from portal.extensions import cache
 
 SKIP = ("/healthz", "/static/")
 
 
 def _key() -> str:
-    htmx = "htmx" if request.headers.get("HX-Request") else "page"
-    return f"page|{request.host}|{request.script_root}|{request.full_path}|{htmx}"
+    # A history restore (Back) is a page request: it must never be answered with a cached fragment.
+    kind = "htmx" if wants_fragment() else "page"
+    return f"page|{request.host}|{request.script_root}|{request.full_path}|{kind}"
 
 
 def _eligible() -> bool:

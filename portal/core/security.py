@@ -1,9 +1,11 @@
 """Response headers that hold on every page (a few lines; no extension needed)."""
 
 from flask import Flask, request
-from htmx_flask.requests import HtmxAwareRequest
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
+
+from portal.core import logsafe
+from portal.core.htmx import HtmxRequest
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,7 +21,7 @@ def _without_nul(values: ImmutableMultiDict, replacement: str) -> ImmutableMulti
                                for k, v in values.items(multi=True)])
 
 
-class CleanRequest(HtmxAwareRequest):
+class CleanRequest(HtmxRequest):
     """Form fields and query strings without NUL characters.
 
     A NUL is never something a person meant to type, and PostgreSQL refuses to store or compare it (an
@@ -37,7 +39,8 @@ class CleanRequest(HtmxAwareRequest):
 
 
 def init_app(app: Flask) -> None:
-    app.request_class = CleanRequest  # keeps htmx_flask's request.htmx (it set HtmxAwareRequest)
+    logsafe.init_app(app)
+    app.request_class = CleanRequest  # keeps request.htmx (htmx_flask set HtmxAwareRequest)
 
     @app.after_request
     def security_headers(response):
