@@ -12,7 +12,7 @@ from portal.extensions import babel, cache, csrf, db, htmx, limiter, login_manag
 ROOT = Path(__file__).resolve().parent.parent
 #: feature packages, each with a blueprint `bp` in __init__ and its views in routes.py
 FEATURES = ("home", "areas", "meetings", "registrations", "committees", "consultations", "comments", "documents",
-            "accounts", "admin", "audit")
+            "accounts", "admin", "audit", "catalogue")
 
 
 class Portal(RetryingReads, Flask):

@@ -18,6 +18,7 @@ EDITOR = [
     "/admin/committees/terms/{term}/members/new", "/admin/committees/members/{member}",
     "/admin/committees/{committee}/schedule", "/admin/consultations/", "/admin/consultations/new",
     "/admin/consultations/{consultation}", "/admin/documents/new?meeting={meeting}", "/admin/documents/{document}",
+    "/admin/areas/venues/", "/admin/accommodations/", "/admin/accommodations/new", "/admin/accommodations/1",
 ]
 ADMIN = ["/admin/staff", "/admin/staff/{admin}", "/admin/audit/"]
 POSTS = ["/admin/meetings/{meeting}/publish", "/admin/meetings/{meeting}/duplicate", "/admin/documents/{document}/delete",

@@ -76,3 +76,30 @@ def test_materials_are_real_pdfs_with_the_recorded_page_count(demo_client):
 def test_venues_have_accessibility_features(demo_app):
     library = db.session.scalar(sa.select(Venue).where(Venue.name_ja == "中央図書館 活動室1"))
     assert library.step_free and library.accessible_toilet and library.hearing_loop
+
+
+def test_every_demo_meeting_shows_the_seats_its_roster_holds(demo_app, demo_auth):
+    """Seats come from registration rows: the public seat figure is what the staff roster counts."""
+    import re
+
+    from portal.meetings.models import MeetingStatus
+    from portal.registrations.models import Registration
+
+    client = demo_app.test_client()
+    demo_auth.as_role(client, "admin")
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.status == MeetingStatus.PUBLISHED)).all()
+    booked = 0
+    for meeting in meetings:
+        roster = client.get(f"/admin/meetings/{meeting.id}/registrations").get_data(as_text=True)
+        people = sum(int(n) for n in re.findall(r"<dt>(?:申込み確定|出席)</dt><dd>(\d+)人</dd>", roster))
+        public = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+        if meeting.capacity is None:
+            assert "定員なし" in public and people == meeting.seats_taken
+            continue
+        left = meeting.capacity - meeting.reserved_seats - people
+        expected = f"残り{left}席(定員{meeting.capacity}人)" if left > 0 else f"満席(定員{meeting.capacity}人)"
+        assert expected in public, (meeting.title_ja, people)
+        booked += people
+    assert booked > 100  # the demo really has registrants, with fictional names and example.jp addresses
+    sample = db.session.scalars(sa.select(Registration).limit(50)).all()
+    assert all(r.email.endswith("@example.jp") for r in sample) and any(r.name == "多摩 花子" for r in sample)

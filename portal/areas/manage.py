@@ -1,4 +1,4 @@
-"""Staff pages for areas and venues under /admin/areas (editors)."""
+"""Staff pages for areas (/admin/areas) and venues (/admin/areas/venues) (editors)."""
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -8,6 +8,7 @@ from portal.accounts.models import Role
 from portal.areas.forms import AreaForm, VenueForm
 from portal.areas.models import Area, Venue
 from portal.audit.services import record
+from portal.catalogue.views import STATE_ACTIONS, change_state, list_page, retire_panel
 from portal.core.access import require_roles
 from portal.core.forms import apply
 from portal.extensions import db
@@ -23,9 +24,18 @@ VENUE_FIELDS = ("name_ja", "name_en", "address_ja", "address_en", "access_ja", "
 
 @bp.get("/")
 def index():
-    areas = db.session.scalars(sa.select(Area).order_by(Area.position, Area.id)).all()
-    venues = db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)).all()
-    return render_template("areas/manage/list.html", areas=areas, venues=venues)
+    return list_page(Area, Area.position, Area.id, title=_("Areas"), new_url=url_for("areas_admin.new_area"),
+                     new_label=_("New area"), links=[(url_for("areas_admin.venues"), _("Venues"))],
+                     headers=[_("Name (Japanese)"), _("District type"), _("Population"), _("Status")],
+                     row="areas/manage/_area_row.html")
+
+
+@bp.get("/venues/")
+def venues():
+    return list_page(Venue, Venue.name_ja, Venue.id, title=_("Venues"), new_url=url_for("areas_admin.new_venue"),
+                     new_label=_("New venue"), links=[(url_for("areas_admin.index"), _("Areas"))],
+                     headers=[_("Name (Japanese)"), _("Address"), _("Accessibility of the venue"), _("Status")],
+                     row="areas/manage/_venue_row.html")
 
 
 def _save_area(form, area: Area | None):
@@ -61,12 +71,20 @@ def edit_area(area_id: int):
     if form.validate_on_submit() and (response := _save_area(form, area)):
         return response
     return render_template("admin/form.html", form=form, title=area.name_ja, submit=_("Save changes"),
-                           back=url_for("areas_admin.index"))
+                           back=url_for("areas_admin.index"),
+                           retire=retire_panel(area, "areas_admin.area_state", area_id=area.id))
+
+
+@bp.post(f"/<int:area_id>/<{STATE_ACTIONS}:action>")
+def area_state(area_id: int, action: str):
+    return change_state(db.session.get(Area, area_id) or abort(404), action,
+                        url_for("areas_admin.edit_area", area_id=area_id), url_for("areas_admin.index"))
 
 
 def _venue_form(venue=None):
     form = VenueForm(obj=venue, data=None if venue is None else {"area": venue.area_id})
-    form.area.set_choices((a.id, a.name_ja) for a in db.session.scalars(sa.select(Area).order_by(Area.position)))
+    areas = db.session.scalars(sa.select(Area).order_by(Area.position)).all()
+    form.area.set_choices((a.id, a.name_ja) for a in areas if a.retired_at is None or a.id == getattr(venue, "area_id", None))
     return form
 
 
@@ -87,7 +105,7 @@ def _save_venue(form, venue: Venue | None):
         form.name_ja.errors.append(_("Another venue already has this name."))
         return None
     flash(_("The venue has been saved."))
-    return redirect(url_for("areas_admin.index"))
+    return redirect(url_for("areas_admin.venues"))
 
 
 @bp.route("/venues/new", methods=["GET", "POST"])
@@ -96,7 +114,7 @@ def new_venue():
     if form.validate_on_submit() and (response := _save_venue(form, None)):
         return response
     return render_template("admin/form.html", form=form, title=_("New venue"), submit=_("Save"),
-                           back=url_for("areas_admin.index"))
+                           back=url_for("areas_admin.venues"))
 
 
 @bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
@@ -106,4 +124,11 @@ def edit_venue(venue_id: int):
     if form.validate_on_submit() and (response := _save_venue(form, venue)):
         return response
     return render_template("admin/form.html", form=form, title=venue.name_ja, submit=_("Save changes"),
-                           back=url_for("areas_admin.index"))
+                           back=url_for("areas_admin.venues"),
+                           retire=retire_panel(venue, "areas_admin.venue_state", venue_id=venue.id))
+
+
+@bp.post(f"/venues/<int:venue_id>/<{STATE_ACTIONS}:action>")
+def venue_state(venue_id: int, action: str):
+    return change_state(db.session.get(Venue, venue_id) or abort(404), action,
+                        url_for("areas_admin.edit_venue", venue_id=venue_id), url_for("areas_admin.venues"))

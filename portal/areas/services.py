@@ -6,7 +6,8 @@ from portal.extensions import db
 
 
 def all_areas():
-    return db.session.scalars(sa.select(Area).order_by(Area.position, Area.id)).all()
+    """The areas residents pick from; a retired one stays readable at its own address only."""
+    return db.session.scalars(sa.select(Area).where(Area.retired_at.is_(None)).order_by(Area.position, Area.id)).all()
 
 
 def get_area_or_404(slug: str) -> Area:

@@ -4,7 +4,7 @@ from wtforms.validators import Length
 
 from portal.core.forms import ChoiceField, QueryForm
 
-ACTIONS = ("create", "update", "delete", "publish", "unpublish", "cancel", "role_change", "invite", "upload")
+ACTIONS = ("create", "update", "delete", "publish", "unpublish", "cancel", "role_change", "invite", "upload", "retire", "restore")
 
 
 class AuditFilterForm(QueryForm):

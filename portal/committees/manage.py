@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from portal.accounts.models import Role
 from portal.areas.models import Venue
 from portal.audit.services import record, snapshot
+from portal.catalogue.views import STATE_ACTIONS, change_state, list_page, retire_panel
 from portal.committees import manage_services as services
 from portal.committees.forms import CommitteeForm, MemberForm, ScheduleForm, TermForm
 from portal.committees.models import CATEGORY_TITLES, Committee, CommitteeMember, CommitteeTerm
@@ -25,8 +26,9 @@ FIELDS = ("slug", "name_ja", "name_en", "purpose_ja", "purpose_en", "rhythm_ja",
 
 @bp.get("/")
 def index():
-    committees = db.session.scalars(sa.select(Committee).order_by(Committee.id)).all()
-    return render_template("committees/manage/list.html", committees=committees)
+    return list_page(Committee, Committee.id, title=_("Committees"), new_url=url_for("committees_admin.new"),
+                     new_label=_("New committee"), headers=[_("Name (Japanese)"), _("Public page"), _("Status")],
+                     row="committees/manage/_row.html")
 
 
 def _save(form, committee):
@@ -69,7 +71,14 @@ def edit(committee_id: int):
     if form.validate_on_submit() and (response := _save(form, committee)):
         return response
     return render_template("admin/form.html", form=form, title=committee.name_ja, submit=_("Save changes"),
-                           back=url_for("committees_admin.detail", committee_id=committee.id))
+                           back=url_for("committees_admin.detail", committee_id=committee.id),
+                           retire=retire_panel(committee, "committees_admin.state", committee_id=committee.id))
+
+
+@bp.post(f"/<int:committee_id>/<{STATE_ACTIONS}:action>")
+def state(committee_id: int, action: str):
+    return change_state(services.get_or_404(Committee, committee_id), action,
+                        url_for("committees_admin.edit", committee_id=committee_id), url_for("committees_admin.index"))
 
 
 def _term_page(committee, term, form):
@@ -154,7 +163,8 @@ def delete_member(member_id: int):
 def schedule(committee_id: int):
     committee = services.get_or_404(Committee, committee_id)
     form = ScheduleForm()
-    form.venue.set_choices((v.id, v.name_ja) for v in db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)))
+    form.venue.set_choices((v.id, v.name_ja) for v in db.session.scalars(
+        sa.select(Venue).where(Venue.retired_at.is_(None)).order_by(Venue.name_ja)))
     if form.validate_on_submit():
         created = services.create_schedule(committee, form)
         if not created:

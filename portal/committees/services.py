@@ -24,7 +24,7 @@ from portal.meetings.services import VISIBLE
 def published_committees():
     query = (
         sa.select(Committee)
-        .where(Committee.status == PublishStatus.PUBLISHED)
+        .where(Committee.status == PublishStatus.PUBLISHED, Committee.retired_at.is_(None))  # retired: its page stays
         .options(selectinload(Committee.terms))
         .order_by(Committee.id)
     )

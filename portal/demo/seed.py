@@ -21,7 +21,7 @@ from portal.committees.models import (
     PublishStatus,
 )
 from portal.consultations.models import Consultation, ConsultationPlace
-from portal.core.timefmt import tokyo_datetime, tokyo_today
+from portal.core.timefmt import now_utc, tokyo_datetime, tokyo_today
 from portal.demo.pdf import make_pdf
 from portal.documents import services as documents
 from portal.documents.models import Document, DocumentKind
@@ -33,6 +33,14 @@ from portal.meetings.models import (
     MeetingFormat,
     MeetingKind,
     MeetingStatus,
+)
+from portal.registrations import services as registrations
+from portal.registrations.models import (
+    AccommodationRequest,
+    AgeGroup,
+    Channel,
+    Registration,
+    RegistrationStatus,
 )
 
 counts: Counter = Counter()
@@ -48,26 +56,12 @@ def get_or_create(model, lookup: dict, **values):
     return obj
 
 
-# 合理的配慮: code, 日本語, English, lead days (sign language and childcare need a week, braille ten days).
-ACCOMMODATIONS = [
-    ("sign_language", "手話通訳", "Sign-language interpretation", 7),
-    ("captioning", "要約筆記", "Live captioning (summary writing)", 7),
-    ("wheelchair", "車いすスペース", "Wheelchair space", 3),
-    ("front_seat", "前方席", "Seat near the front", 1),
-    ("hearing_loop", "ヒアリングループ", "Hearing loop", 3),
-    ("braille", "点字資料", "Materials in braille", 10),
-    ("large_print", "拡大文字資料", "Large-print materials", 7),
-    ("childcare", "託児", "Childcare", 7),
-    ("assistance_dog", "補助犬の同伴", "Assistance dog", 1),
-    ("language_support", "やさしい日本語・英語での案内", "Plain Japanese or English support", 3),
-    ("other", "その他", "Other (please describe)", 7),
-]
-
-DETAILS_PROMPTS = {
-    "childcare": ("お子さんの人数と年齢", "Number and ages of the children"),
-    "language_support": ("希望する言語や配慮", "Which language or kind of help"),
-    "other": ("必要な配慮の内容", "What you need"),
-}
+# Fictional registrants, obviously sample data: local place names as family names, example.jp addresses.
+SAMPLE_FAMILY = [("多摩", "タマ"), ("永山", "ナガヤマ"), ("落合", "オチアイ"), ("鶴牧", "ツルマキ"), ("諏訪", "スワ"),
+                 ("関戸", "セキド"), ("和田", "ワダ"), ("乞田", "コウダ")]
+SAMPLE_GIVEN = [("花子", "ハナコ"), ("太郎", "タロウ"), ("さくら", "サクラ"), ("一郎", "イチロウ"), ("桃子", "モモコ"),
+                ("健太", "ケンタ"), ("陽菜", "ヒナ"), ("大和", "ヤマト")]
+SAMPLE_AGES = [AgeGroup.SENIOR, AgeGroup.MIDDLE, AgeGroup.SENIOR, AgeGroup.YOUNG, AgeGroup.MIDDLE, AgeGroup.CHILD]
 
 # Seed 001: the ten areas, the schools they cover, and (for the model areas) addresses and populations.
 AREAS = [
@@ -246,6 +240,11 @@ def _add_months(day: date, months: int) -> date:
     return date(day.year + index // 12, index % 12 + 1, 1)
 
 
+def _kinds(acc: dict, *codes: str) -> list[Accommodation]:
+    """The catalogue's kinds by code, in catalogue order; one staff have deleted is left out."""
+    return sorted((acc[code] for code in codes if code in acc), key=lambda a: a.position)
+
+
 def _document(parent: dict, kind: DocumentKind, title_ja: str, title_en: str, summary_ja: str,
               summary_en: str | None, filename: str, pages: int = 1, position: int = 0) -> Document:
     existing = db.session.scalar(sa.select(Document).filter_by(title_ja=title_ja, **parent))
@@ -265,11 +264,8 @@ def _document(parent: dict, kind: DocumentKind, title_ja: str, title_en: str, su
 def load() -> Counter:
     counts.clear()
     today = tokyo_today()
-    acc = {}
-    for position, (code, ja, en, lead) in enumerate(ACCOMMODATIONS):
-        prompt_ja, prompt_en = DETAILS_PROMPTS.get(code, (None, None))
-        acc[code] = get_or_create(Accommodation, dict(code=code), name_ja=ja, name_en=en, lead_days=lead,
-                                  position=position, details_prompt_ja=prompt_ja, details_prompt_en=prompt_en)
+    # The 合理的配慮 catalogue comes with the database (its migration); meetings offer kinds by code.
+    acc = {a.code: a for a in db.session.scalars(sa.select(Accommodation))}
 
     areas = {}
     for position, (slug, ja, en, kind, covers_ja, covers_en, population, model) in enumerate(AREAS):
@@ -337,7 +333,7 @@ def _load_committee(today: date, venues: dict, acc: dict) -> Committee:
                 summary_ja="会議は公開です。傍聴席は先着10席です。", summary_en="The meeting is public. 10 seats for observers, first come first served.",
             )
             if not meeting.accommodations:
-                meeting.accommodations = [acc["sign_language"], acc["captioning"], acc["wheelchair"]]
+                meeting.accommodations = _kinds(acc, "sign_language", "captioning", "wheelchair")
             if not meeting.agenda_items:
                 for position, (ja, en) in enumerate(COMMITTEE_AGENDA[index % len(COMMITTEE_AGENDA)]):
                     meeting.agenda_items.append(AgendaItem(position=position, title_ja=ja, title_en=en))
@@ -366,8 +362,8 @@ def _load_committee(today: date, venues: dict, acc: dict) -> Committee:
 
 
 def _load_meetings(today: date, areas: dict, venues: dict, acc: dict) -> None:
-    common = [acc["sign_language"], acc["captioning"], acc["wheelchair"], acc["childcare"], acc["front_seat"],
-              acc["large_print"], acc["other"]]
+    common = _kinds(acc, "sign_language", "captioning", "wheelchair", "childcare", "front_seat", "large_print",
+                    "carer", "other")
     # The 協創フォーラム is held on 1 February, 14:00–16:00, at the Central Library (seed 000).
     forum_day = date(today.year + (today >= date(today.year, 2, 1)), 2, 1)
     forum = get_or_create(
@@ -386,11 +382,13 @@ def _load_meetings(today: date, areas: dict, venues: dict, acc: dict) -> None:
             "- Afterwards, time to talk with the speakers; panel exhibition from 4 pm"
         ),
         status=MeetingStatus.PUBLISHED, starts_at=tokyo_datetime(forum_day, 14), ends_at=tokyo_datetime(forum_day, 16),
-        venue=venues["library"], capacity=80, seats_taken=23, reserved_seats=5,
+        venue=venues["library"], capacity=80, reserved_seats=5,
         registration_closes_at=tokyo_datetime(forum_day - timedelta(days=3), 17),
     )
+    _book(forum, 23, acc, requests=[("sign_language", None), ("wheelchair", None)])
     if not forum.accommodations:
-        forum.accommodations = common + [acc["hearing_loop"], acc["braille"], acc["language_support"]]
+        forum.accommodations = common + _kinds(acc, "hearing_loop", "braille", "text_data", "language_support",
+                                                   "interpretation", "assistance_dog")
 
     # Area meetings from the model-area work (seed 001), on weekend mornings around today.
     area_meetings = [
@@ -418,17 +416,19 @@ def _load_meetings(today: date, areas: dict, venues: dict, acc: dict) -> None:
             summary_en=sum_en, area=areas[slug], status=MeetingStatus.PUBLISHED,
             format=MeetingFormat.ONLINE if online else MeetingFormat.IN_PERSON,
             starts_at=tokyo_datetime(day, 10), ends_at=tokyo_datetime(day, 12),
-            venue=None if online else venues[venue], capacity=capacity, seats_taken=taken,
+            venue=None if online else venues[venue], capacity=capacity,
             registration_closes_at=tokyo_datetime(day - timedelta(days=2), 17),
             online_url="https://meet.example.jp/higashiterakata" if online else None,
         )
+        _book(meeting, taken, acc, RegistrationStatus.ATTENDED if offset < 0 else RegistrationStatus.CONFIRMED,
+              requests=[("childcare", "2人(3歳・6歳)")] if taken and not online else ())
         if offset < 0 and meeting.attendance is None:
             meeting.attendance = taken
             meeting.report_ja = "38名が参加し、避難所の運営と日頃の見守りについて話し合いました。"
             meeting.report_en = "38 people took part and discussed running evacuation centres and looking out for neighbours."
         if not meeting.accommodations:
             meeting.accommodations = (
-                [acc["captioning"], acc["language_support"]] if online else common
+                _kinds(acc, "captioning", "text_data", "language_support") if online else common
             )
 
     seminar_day = today + timedelta(days=41)
@@ -439,8 +439,9 @@ def _load_meetings(today: date, areas: dict, venues: dict, acc: dict) -> None:
         summary_ja="地域で活動する人の話を聞き、グループで話し合うワークショップです。",
         summary_en="Hear from people active in their area, then talk it over in small groups.",
         status=MeetingStatus.PUBLISHED, starts_at=tokyo_datetime(seminar_day, 13, 30),
-        ends_at=tokyo_datetime(seminar_day, 15, 30), venue=venues["library"], capacity=40, seats_taken=40,
+        ends_at=tokyo_datetime(seminar_day, 15, 30), venue=venues["library"], capacity=40,
     )
+    _book(seminar, 40, acc, waiting=2)
     if not seminar.accommodations:
         seminar.accommodations = common
     briefing_day = today + timedelta(days=12)
@@ -451,8 +452,9 @@ def _load_meetings(today: date, areas: dict, venues: dict, acc: dict) -> None:
         summary_ja="パブリックコメント中の協働指針(改定案)について、担当者が説明し、質問にお答えします。",
         summary_en="Staff explain the draft revised collaboration guidelines, open for public comment, and answer questions.",
         status=MeetingStatus.PUBLISHED, starts_at=tokyo_datetime(briefing_day, 14),
-        ends_at=tokyo_datetime(briefing_day, 15, 30), venue=venues["sekido"], capacity=50, seats_taken=6,
+        ends_at=tokyo_datetime(briefing_day, 15, 30), venue=venues["sekido"], capacity=50,
     )
+    _book(briefing, 6, acc)
     if not briefing.accommodations:
         briefing.accommodations = common
     cancelled_day = today + timedelta(days=15)
@@ -470,6 +472,37 @@ def _load_meetings(today: date, areas: dict, venues: dict, acc: dict) -> None:
         status=MeetingStatus.DRAFT, starts_at=tokyo_datetime(today + timedelta(days=70), 10),
         venue=venues["shobukan"], capacity=30,
     )
+
+
+def _book(meeting: Meeting, people: int, acc: dict, status: RegistrationStatus = RegistrationStatus.CONFIRMED,
+          waiting: int = 0, requests=()) -> None:
+    """Fictional registrants for `people` seats (every fifth brings a companion) and `waiting` more on the
+    waiting list. Seats are counted by the portal's own seat counter, never set, so the roster, the seat
+    figures and the public page agree. Added once: a meeting that has registrations is left alone."""
+    if db.session.scalar(sa.select(Registration.id).where(Registration.meeting_id == meeting.id).limit(1)):
+        return
+    n = 0
+    while people > 0 or waiting > 0:
+        companions = 1 if n % 5 == 4 and people > 1 else 0
+        family, family_kana = SAMPLE_FAMILY[n % len(SAMPLE_FAMILY)]
+        given, given_kana = SAMPLE_GIVEN[(n // len(SAMPLE_FAMILY) + n) % len(SAMPLE_GIVEN)]
+        registration = Registration(
+            meeting_id=meeting.id, channel=Channel.WEB, name=f"{family} {given}", furigana=f"{family_kana} {given_kana}",
+            email=f"sample{n + 1:03d}@example.jp", age_group=SAMPLE_AGES[n % len(SAMPLE_AGES)], companions=companions,
+            locale="ja", status=RegistrationStatus.WAITLISTED,
+        )
+        if people > 0 and registrations._take_seats(meeting.id, 1 + companions):
+            registration.status, registration.seats, registration.confirmed_at = status, 1 + companions, now_utc()
+            people -= 1 + companions
+        else:
+            people, waiting = 0, waiting - 1
+        if n < len(requests) and (kind := acc.get(requests[n][0])):
+            registration.requests.append(AccommodationRequest(accommodation_id=kind.id, details=requests[n][1]))
+        db.session.add(registration)
+        counts["registrations"] += 1
+        n += 1
+    db.session.flush()
+    db.session.expire(meeting, ["seats_taken"])
 
 
 def _load_consultations(today: date, venues: dict) -> None:

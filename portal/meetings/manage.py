@@ -27,6 +27,7 @@ def index():
 
 
 def _meeting_form(**kwargs) -> MeetingForm:
+    # `meeting` (when editing) keeps its retired area, venue, committee or kinds of support among the choices
     form = MeetingForm(**kwargs, **services.form_choices())
     if "admin" not in current_user.role_names:
         del form.organiser  # only administrators hand a meeting (and its registrations) to another editor
@@ -49,7 +50,7 @@ def new():
 def edit(meeting_id: int):
     meeting = services.get_for_staff_or_404(meeting_id)
     form = _meeting_form(data=None if request.method == "POST" else services.form_data(meeting),
-                         seats_taken=meeting.seats_taken)
+                         seats_taken=meeting.seats_taken, meeting=meeting)
     if form.validate_on_submit():
         services.save(form, meeting)
         db.session.commit()
