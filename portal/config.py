@@ -88,6 +88,10 @@ class Config:
     COMMENT_ATTACHMENT_MAX_BYTES = env_int("COMMENT_ATTACHMENT_MAX_MB", 5) * 1024 * 1024
     #: a comment form sent faster than this is from a robot
     COMMENT_MIN_SECONDS = env_int("COMMENT_MIN_SECONDS", 5)
+    #: days after a consultation's results are published before submitters' details and files are purged
+    COMMENT_RETENTION_DAYS = env_int("COMMENT_RETENTION_DAYS", 365)
+    #: an attachment uploaded on a comment form that was never sent is deleted after this many hours
+    COMMENT_ABANDONED_UPLOAD_HOURS = env_int("COMMENT_ABANDONED_UPLOAD_HOURS", 24)
 
     PER_PAGE = env_int("PER_PAGE", 10)
     #: Versioned static URLs are cached for a year; the content hash changes the URL.

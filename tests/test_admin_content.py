@@ -116,7 +116,7 @@ def test_a_short_consultation_period_needs_a_stated_reason(client, auth):
     body = response.get_data(as_text=True)
     assert "募集期間が20日で、通常の30日より短くなっています。理由を入力してください。" in body
     assert db.session.scalar(sa.select(sa.func.count(Consultation.id))) == 0
-    response = post_form(client, "/admin/consultations/new", consultation_data(20, short_period_reason="法改正の施行日に間に合わせるため"))
+    response = post_form(client, "/admin/consultations/new", consultation_data(20, short_period_reason_ja="法改正の施行日に間に合わせるため"))
     assert response.status_code == 302
     assert post_form(client, "/admin/consultations/new", consultation_data(30, title_ja="30日の案")).status_code == 302
 

@@ -195,6 +195,7 @@ def test_an_expired_page_keeps_the_text(client, factory):
     response = send(client, consultation, values=values)
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and "入力された内容は残っています" in body and TEXT in body
+    assert comments() == []
 
 
 def test_contact_is_required_and_address_as_the_consultation_says(client, factory):

@@ -908,7 +908,144 @@ JA = {
     "Please note: ": "ご注意：",
     "Done: ": "完了：",
     # --- issue 10 A: catalogue and staff reference pages ---
+    "Name contains": "名称に含まれる語",
+    "Enter a code.": "コードを入力してください。",
+    "Use lower-case letters, digits and underscores only.": "英小文字・数字・アンダースコア(_)だけで入力してください。",
+    "Used in the addresses of the meeting search, e.g. sign_language. It cannot be changed later.":
+        "会議・イベントの検索で使うアドレスの一部です(例：sign_language)。後から変更することはできません。",
+    "Lead time in days": "申込期限(開催日の何日前まで)",
+    "Enter how many days ahead a request must arrive (0 if none).":
+        "開催日の何日前までに申し込みが必要かを入力してください(期限がない場合は0)。",
+    "Enter a number of days from 0 to 365.": "0から365までの日数を入力してください。",
+    "How many days before the meeting a request must arrive to be arranged in time.":
+        "手配が間に合うよう、開催日の何日前までに申し込みが必要かを入力します。",
+    "Question for details (Japanese)": "詳細をおたずねする質問(日本語)",
+    "Question for details (English)": "詳細をおたずねする質問(英語)",
+    "For example: number and ages of the children. Leave empty when no details are needed.":
+        "例：お子さんの人数と年齢。詳細をおたずねする必要がない場合は空欄にしてください。",
+    "Explanation (Japanese)": "説明(日本語)",
+    "Explanation (English)": "説明(英語)",
+    "Position in lists": "表示順",
+    "Lower numbers come first. Leave empty to put it at the end.": "小さい数字ほど先に表示します。空欄の場合は最後に表示します。",
+    "%(name)s is in use, so it cannot be deleted. Retire it instead.":
+        "「%(name)s」は使われているため削除できません。代わりに使用を終了してください。",
+    "%(name)s has been deleted.": "「%(name)s」を削除しました。",
+    "%(name)s has been retired. It is no longer offered for new choices; what already uses it still shows it.":
+        "「%(name)s」の使用を終了しました。今後は選択肢に表示されませんが、すでに使われている会議・申込みには引き続き表示されます。",
+    "%(name)s can be chosen again.": "「%(name)s」の使用を再開しました。再び選択肢に表示されます。",
+    "Support catalogue": "合理的配慮の項目",
+    "The kinds of support (reasonable accommodation) participants can ask for, and how far ahead.":
+        "参加者が申し込むことのできる合理的配慮の種類と、その申込期限です。",
+    "New kind of support": "合理的配慮の項目を追加",
+    "Lead time": "申込期限",
+    "Question for details": "詳細の質問",
+    "Another kind of support already uses this code.": "このコードはすでに使われています。別のコードを入力してください。",
+    "The kind of support has been saved.": "合理的配慮の項目を保存しました。",
+    "%(name)s (code %(code)s)": "%(name)s(コード：%(code)s)",
+    ("%(num)s found", "%(num)s found"): "%(num)s件",
+    "Nothing matches this search.": "該当するものはありません。",
+    "Search": "検索",
+    "Retire or delete": "使用の終了・削除",
+    "Retired on %(when)s. It is not offered for new choices; meetings and registrations that already use it still show it.":
+        "%(when)sに使用を終了しました。選択肢には表示されませんが、すでに使われている会議・申込みには引き続き表示されます。",
+    "Bring back into use": "使用を再開する",
+    "Retiring removes it from new choices and public lists. Meetings and registrations that already use it still show it.":
+        "使用を終了すると、選択肢と公開ページの一覧に表示されなくなります。すでに使われている会議・申込みには引き続き表示されます。",
+    "Retire": "使用を終了する",
+    "Nothing uses it yet, so it can also be deleted.": "まだどこにも使われていないため、削除することもできます。",
+    "Delete": "削除する",
+    "It is in use, so it cannot be deleted; retire it instead.": "使われているため削除できません。不要になった場合は使用を終了してください。",
+    ("%(num)s day before", "%(num)s days before"): "%(num)s日前",
+    "Retired": "使用終了",
+    "Current": "使用中",
+    "Public page": "公開ページ",
     # --- issue 10 B: registrations ---
+    "In hiragana or katakana, as it is read. Not needed if you write your name in Latin letters.":
+        "ひらがなかカタカナで入力してください。お名前をローマ字(アルファベット)で書く場合は不要です。",
+    "Only if you would like us to call you, e.g. 042-000-0000 or, from abroad, +44 20 7946 0958.":
+        "電話での連絡を希望する場合のみ入力してください(例：042-000-0000、海外の番号は +44 20 7946 0958 のように)。",
+    "Reading of your name in kana (optional)": "ふりがな(任意)",
+    "In hiragana or katakana, if you know it. You can leave it empty.": "ひらがなかカタカナで入力してください。空欄でも構いません。",
+    "Enter the reading of your name. If your name is written in Latin letters, you can leave it empty.":
+        "お名前のふりがなを入力してください。お名前をローマ字(アルファベット)で書く場合は空欄で構いません。",
+    "Enter a phone number of 10 or 11 digits, e.g. 042-000-0000, or an international number starting with +, e.g. +44 20 7946 0958.":
+        "電話番号は10桁か11桁で入力してください(例：042-000-0000)。海外の番号は + から始めて入力してください(例：+44 20 7946 0958)。",
+    "Your application is received. Your application number is %(number)s. The seats are drawn by lottery after the deadline.":
+        "傍聴の申込みを受け付けました。申込番号は %(number)s です。申込締切の後、抽選で席を決めます。",
+    "This registration can no longer be changed.": "この申込みは変更できません。",
+    "Registration for this meeting has closed, so it can no longer be changed or cancelled here. Please contact the office.":
+        "この会議の申込みは締め切りましたので、このページからは変更・取消しができません。担当課へご連絡ください。",
+    "Application number": "申込番号",
+    "Lottery for the seats": "傍聴席の抽選",
+    "The seats were drawn by lottery on %(when)s. Anyone can check the draw with the seed below.":
+        "%(when)sに抽選を行いました。次のシード値を使って、どなたでも抽選結果を確かめることができます。",
+    "Seed of the draw": "抽選のシード値",
+    "Commitment published before the applications (SHA-256 of the seed)": "申込受付前に公表した確認値(シード値のSHA-256)",
+    "Application numbers in drawn order": "抽選順の申込番号",
+    "No. %(num)s": "%(num)s番",
+    "seat drawn": "当選",
+    "not drawn (waiting list)": "落選(キャンセル待ち)",
+    "Seats drawn:": "当選した申込番号：",
+    "none": "なし",
+    "How to check the draw": "抽選結果の確かめ方",
+    "The order is the application numbers sorted by HMAC-SHA256 with the seed as key and the number as message. These lines of Python recompute it:":
+        "抽選順は、シード値を鍵、申込番号をメッセージとするHMAC-SHA256の値の順に申込番号を並べたものです。次のPythonのコードで再計算できます：",
+    "Seats are allocated by lottery after the application deadline. Each applicant receives an application number.":
+        "申込締切の後、抽選で席を決めます。申込みをした方には申込番号をお知らせします。",
+    "The draw uses a secret seed fixed before the first application. Its SHA-256 commitment is published now; the seed itself is published after the draw, so anyone can check that it was not changed:":
+        "抽選には、最初の申込みより前に決めた非公開のシード値を使います。今はそのSHA-256の値(確認値)を公表し、シード値そのものは抽選後に公表しますので、途中で変えていないことをどなたでも確かめられます。確認値：",
+    ("The meeting is over capacity by %(num)s person.", "The meeting is over capacity by %(num)s people."):
+        "定員を%(num)s名超えています。",
     # --- issue 10 C: accounts and logs ---
+    "I have kept my codes: continue": "コードを保管しました(次へ)",
+    "When the roles change, the person is logged out everywhere. They log in again, with their authenticator app, before the new roles work.":
+        "役割を変更すると、その人はすべての端末でログアウトします。新しい役割は、認証アプリを使ってもう一度ログインした後に使えます。",
+    "If the address already has an account, its owner gets the roles only after opening the link while logged in and confirming with an authenticator app.":
+        "既にアカウントのあるアドレスの場合は、その人がログインした状態でリンクを開き、認証アプリで確認した後に役割が付きます。",
+    "Log in to accept the invitation": "招待を受けるにはログインしてください",
+    "This invitation is for the account %(email)s. Log in with that account, then open the link in the email again.":
+        "この招待は %(email)s のアカウントあてです。そのアカウントでログインしてから、メールのリンクをもう一度開いてください。",
+    "Join the staff of the Kyoso Portal": "協創ポータルの職員としての参加",
+    "Accept the invitation": "招待を受ける",
+    "You have been invited to work on the Kyoso Portal with this account as: %(roles)s. Staff pages need a second step: when you accept, you set up an authenticator app or enter its code.":
+        "このアカウントで、協創ポータルの職員(%(roles)s)として招待されています。管理画面では2段階の確認が必要です。招待を受けると、認証アプリの設定またはコードの入力に進みます。",
+    "You have joined the staff. Your new roles are ready.": "職員として登録しました。新しい役割で管理画面を使えます。",
+    "%(inviter)s has invited you to work on the Kyoso Portal as a member of staff, with the account you already have.":
+        "%(inviter)s さんが、お持ちのアカウントで協創ポータルの職員として作業するよう、あなたを招待しました。",
+    "Log in to the portal, then open this link to accept:": "ポータルにログインしてから、次のリンクを開いて招待を受けてください：",
+    "The link works once, for 7 days. Staff pages need an authenticator app on your phone: you set it up when you accept. If you did not expect this invitation, ignore this email.":
+        "リンクは7日間、1回だけ使えます。管理画面の利用にはスマートフォンの認証アプリが必要で、招待を受けるときに設定します。心当たりがない場合は、このメールを無視してください。",
     # --- issue 10 D: comments and consultations ---
+    "Reason for a period shorter than 30 days (Japanese)": "意見募集期間を30日未満とする理由(日本語)",
+    "Reason for a period shorter than 30 days (English)": "意見募集期間を30日未満とする理由(英語)",
+    "Needed when the period is shorter than 30 days. It is shown on the public page (行政手続法 第40条).":
+        "意見募集期間が30日未満の場合は必須です。公開ページに掲載します(行政手続法第40条)。",
+    "Reason for a comment period shorter than 30 days": "意見募集期間を30日未満とした理由",
+    "The comment period ended at %(when)s, so your comment has not been sent. Everything you wrote is below: "
+    "you can copy it or print this page.":
+        "意見募集は%(when)sに終了したため、ご意見は送信されていません。入力された内容を下に表示していますので、"
+        "コピーするか、このページを印刷してご利用ください。",
+    "What you wrote": "入力された内容",
+    "The file you attached is not shown here and has not been kept. If you hand in your comment on paper, "
+    "include a copy of it.":
+        "添付されたファイルはここには表示されず、保存もしていません。紙で提出される場合は、ファイルの写しを添えてください。",
+    "Handing it in on paper or asking about it": "紙での提出・お問い合わせ",
+    "Comments that arrive after the period may not be counted. If you could not send yours in time, contact the "
+    "department in charge.":
+        "募集期間を過ぎて届いたご意見は、意見として扱えない場合があります。期間内に提出できなかった場合は、"
+        "担当部署にご相談ください。",
+    "Some time has passed since the page was opened, so it could not be sent. Everything you typed is kept: "
+    "check it and send it again.":
+        "ページを開いてから時間がたったため、送信できませんでした。入力された内容は残っています。"
+        "内容を確認して、もう一度送信してください。",
+    "Your form has not been sent yet": "まだ送信されていません",
+    "Send it again": "もう一度送信する",
+    "What you typed": "入力された内容",
+    "Everything you typed is kept below, so you can also copy it.":
+        "入力された内容は下に残っています。コピーして控えることもできます。",
+    "Attached files are not kept: choose them again.": "添付ファイルは保存されていません。もう一度選んでください。",
+    "Submitter's details deleted on %(when)s (kept for %(days)s days after the results were published).":
+        "提出者の個人情報は%(when)sに削除しました(結果公表から%(days)s日間保存)。",
+    "This summary follows the public version of the comment until you edit it here.":
+        "この意見の概要は、ここで編集するまで、意見の公開用本文の修正に合わせて更新されます。",
 }

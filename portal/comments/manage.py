@@ -129,10 +129,8 @@ def add_opinion(consultation_id: int, comment_id: int):
 
 
 def _apply_opinion(opinion, form):
-    opinion.summary, opinion.section_id, opinion.group_id = form.summary.data.strip(), form.section.data, form.group.data
-    opinion.response_ja = (form.response_ja.data or "").strip() or None
-    opinion.response_en = (form.response_en.data or "").strip() or None
-    opinion.category = form.category.data or None
+    services.edit_opinion(opinion, form.summary.data, form.section.data, form.group.data, form.response_ja.data,
+                          form.response_en.data, form.category.data)
 
 
 @bp.post("/opinions/<int:opinion_id>")

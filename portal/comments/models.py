@@ -121,6 +121,10 @@ class Comment(db.Model):
     transcribed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     exclusion_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+    #: when name, address, contact, help requests and file were deleted (COMMENT_RETENTION_DAYS after the results)
+    personal_data_purged_at = mapped_column(UTCDateTime)
+    #: a keyed digest of submitter_key(), kept at the purge so the published count of people stays the same
+    person_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     consultation = relationship("Consultation")
     section = relationship(ConsultationSection)
@@ -171,6 +175,8 @@ class Opinion(db.Model):
     response_ja: Mapped[str | None] = mapped_column(sa.Text)
     response_en: Mapped[str | None] = mapped_column(sa.Text)
     category: Mapped[ResponseCategory | None] = mapped_column(enum_type(ResponseCategory, "category"))
+    #: the summary is the comment's public text and follows its corrections, until a moderator edits the opinion
+    follows_comment: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     comment = relationship(Comment, back_populates="opinions")
     section = relationship(ConsultationSection)
@@ -182,3 +188,13 @@ class Opinion(db.Model):
         if self.group is not None and self.group.response_ja:
             return self.group
         return self
+
+
+class CommentUpload(db.Model):
+    """An attachment stored at the confirm step; the row goes when the comment is sent, or the file is abandoned."""
+
+    __tablename__ = "comment_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)

@@ -4,7 +4,6 @@ import time
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import TooManyRequests
 
@@ -13,6 +12,7 @@ from portal.comments import bp, services
 from portal.comments.forms import CommentForm, StatusLookupForm
 from portal.comments.models import Comment
 from portal.consultations import services as consultations
+from portal.core import timefmt
 from portal.core.i18n import current_lang
 from portal.documents import uploads
 from portal.extensions import db, limiter
@@ -66,6 +66,7 @@ def _store_attachment(form):
         filename = uploads.safe_display_name(file.filename)
         content, kind = services.check_attachment(file.stream)
         stored_name = uploads.store(content)
+        services.note_upload(stored_name)
     except uploads.UploadError as error:
         form.attachment.errors.append(str(error))
         return False
@@ -85,7 +86,7 @@ def _attachment(form):
 def comment(consultation_id: int):
     consultation = consultations.get_consultation_or_404(consultation_id)
     if not services.is_open(consultation):
-        return render_template("comments/public/closed.html", consultation=consultation)
+        return _closed_page(consultation)
     if request.method == "GET":
         return _form_page(consultation, _fresh_form(consultation))
     form = _fresh_form(consultation)  # Flask-WTF reads the posted fields and files
@@ -114,30 +115,31 @@ def comment(consultation_id: int):
     user = current_user._get_current_object() if current_user.is_authenticated else None
     try:
         saved = services.submit(consultation, data, form.form_token.data, user=user)
-    except services.SubmissionError as error:
-        form.form_errors.append(str(error))
-        return _form_page(consultation, form)
+    except services.SubmissionError:  # closed between the confirm page and the send button
+        return _closed_page(consultation)
     db.session.commit()
     return redirect(url_for("comments.receipt", consultation_id=consultation.id, number=saved.receipt_number))
 
 
-@bp.errorhandler(CSRFError)
+def _closed_page(consultation):
+    """Closed: on a post, everything the person wrote comes back to copy, print or send on paper."""
+    ended = consultation.closes_at < timefmt.now_utc() or consultation.results_published_at is not None
+    form = _fresh_form(consultation) if request.method == "POST" and ended else None
+    attached = form is not None and bool(form.attachment_ref.data or getattr(form.attachment.data, "filename", ""))
+    return render_template("comments/public/closed.html", consultation=consultation, form=form, attached=attached)
+
+
 @bp.errorhandler(TooManyRequests)
 def kept_form(error):
-    """An expired page or too many sends from one address: the same form, the text kept, and why."""
+    """Too many sends from one address: the same form, the text kept, and why (an expired page: core/errors.py)."""
     if request.endpoint != "comments.comment":
-        code = getattr(error, "code", 400)
-        return render_template("errors/error.html", code=code), code
+        return render_template("errors/error.html", code=error.code), error.code
     consultation = consultations.get_consultation_or_404(request.view_args["consultation_id"])
     form = _fresh_form(consultation)
     form.validate()
-    if isinstance(error, TooManyRequests):
-        form.form_errors.append(_("Many comments have been sent from your connection in a short time, so this one was "
-                                  "not sent. Your text is kept: please try again in an hour, or hand it in on paper."))
-    else:
-        form.form_errors.append(_("For your security the page timed out. Everything you typed is kept: check it and "
-                                  "press the button again."))
-    return _form_page(consultation, form, status=getattr(error, "code", 400))
+    form.form_errors.append(_("Many comments have been sent from your connection in a short time, so this one was "
+                              "not sent. Your text is kept: please try again in an hour, or hand it in on paper."))
+    return _form_page(consultation, form, status=error.code)
 
 
 @bp.get("/consultations/<int:consultation_id>/comment/receipt/<number>")

@@ -1,15 +1,18 @@
 """Public comments: submitting (idempotent, checked on the server clock), receipts, moderation, results."""
 
+import hashlib
+import hmac
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal.comments.models import Comment, CommentChannel, CommentStatus
+from portal.comments.models import Comment, CommentChannel, CommentStatus, CommentUpload, Opinion
 from portal.consultations.models import Consultation, Phase
 from portal.core import timefmt
 from portal.core.urls import external_url
@@ -85,6 +88,8 @@ def submit(consultation: Consultation, data: Submission, form_token: str, user=N
     comment = Comment(consultation_id=consultation.id, receipt_number=new_receipt_number(), form_token=form_token,
                       channel=CommentChannel.WEB, user_id=getattr(user, "id", None), **data.__dict__)
     db.session.add(comment)
+    if data.attachment_name:  # sent: the file is the comment's now, never an abandoned upload
+        db.session.execute(sa.delete(CommentUpload).where(CommentUpload.stored_name == data.attachment_name))
     try:
         db.session.flush()
     except sa.exc.IntegrityError:
@@ -124,6 +129,7 @@ def result_counts(consultation_id: int) -> dict:
     from portal.comments.models import CommentChannel
 
     person = sa.case(
+        (Comment.person_key.is_not(None), Comment.person_key),  # purged: the digest kept for this count
         (sa.func.coalesce(Comment.email, "") != "", sa.func.lower(sa.func.trim(Comment.email))),
         (sa.func.coalesce(Comment.phone, "") != "", sa.func.lower(sa.func.trim(Comment.phone))),
         else_=sa.func.trim(sa.func.coalesce(Comment.name, "")) + "|" + sa.func.trim(sa.func.coalesce(Comment.address, "")),
@@ -138,7 +144,7 @@ def result_counts(consultation_id: int) -> dict:
 
 
 def opinions_query(consultation_id: int, filters: dict):
-    from portal.comments.models import Opinion, OpinionGroup
+    from portal.comments.models import OpinionGroup
 
     query = (
         sa.select(Opinion)
@@ -164,14 +170,27 @@ def opinions_query(consultation_id: int, filters: dict):
 def accept(comment: Comment, public_text: str, section_id: int | None) -> None:
     """Count the comment; its public version is what appears in the results (the original stays private)."""
     from portal.audit.services import record
-    from portal.comments.models import Opinion
 
     comment.public_text, comment.section_id = clean_text(public_text), section_id
     comment.status, comment.exclusion_reason = CommentStatus.ACCEPTED, None
     if not comment.opinions:
         comment.opinions.append(Opinion(consultation_id=comment.consultation_id, summary=comment.public_text,
-                                        section_id=section_id))
+                                        section_id=section_id, follows_comment=True))
+    for opinion in comment.opinions:
+        if opinion.follows_comment:  # a correction of the public text reaches the published summary
+            opinion.summary, opinion.section_id = comment.public_text, section_id
     record("update", comment, label=comment.receipt_number)
+
+
+def edit_opinion(opinion: Opinion, summary: str, section_id, group_id, response_ja, response_en, category) -> None:
+    """A moderator's own summary stops following the comment's public text; a response alone does not."""
+    summary = summary.strip()
+    if summary != opinion.summary:
+        opinion.follows_comment = False
+    opinion.summary, opinion.section_id, opinion.group_id = summary, section_id, group_id
+    opinion.response_ja = (response_ja or "").strip() or None
+    opinion.response_en = (response_en or "").strip() or None
+    opinion.category = category or None
 
 
 def exclude(comment: Comment, reason: str) -> None:
@@ -255,3 +274,62 @@ def for_user(user) -> list[Comment]:
     query = (sa.select(Comment).where(sa.or_(Comment.user_id == user.id, Comment.email == user.email))
              .options(sa.orm.joinedload(Comment.consultation)).order_by(Comment.created_at.desc()))
     return db.session.scalars(query).unique().all()
+
+
+# Retention
+
+
+def note_upload(stored_name: str) -> None:
+    """Record a file stored from a comment form, so it can be removed if the comment is never sent.
+
+    Its own short transaction, not the request's: the file is on disk whatever becomes of the request.
+    """
+    with db.engine.begin() as connection:
+        connection.execute(sa.insert(CommentUpload).values(stored_name=stored_name, created_at=timefmt.now_utc()))
+
+
+def _remove_file(stored_name: str | None) -> None:
+    from portal.documents.services import upload_folder
+
+    if stored_name:
+        (upload_folder() / stored_name).unlink(missing_ok=True)
+
+
+def purge_abandoned_uploads(hours: int, now=None) -> int:
+    """Delete files uploaded on comment forms that were left at the confirm step; sent comments' files stay."""
+    cutoff = (now or timefmt.now_utc()) - timedelta(hours=hours)
+    old = db.session.scalars(sa.select(CommentUpload).where(CommentUpload.created_at < cutoff)).all()
+    sent = set(db.session.scalars(sa.select(Comment.attachment_name).where(
+        Comment.attachment_name.in_([row.stored_name for row in old]))))
+    removed = 0
+    for row in old:
+        if row.stored_name not in sent:
+            _remove_file(row.stored_name)
+            removed += 1
+        db.session.delete(row)
+    db.session.flush()
+    return removed
+
+
+def person_digest(comment: Comment) -> str:
+    """A keyed digest of who sent the comment: counts people without keeping their details."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, comment.submitter_key().encode(), hashlib.sha256).hexdigest()
+
+
+def purge_personal_data(days: int, now=None) -> int:
+    """Name, address, contact, help requests, account link and files of comments on consultations whose
+    results were published `days` ago or more. Counts, channels, eligibility and the texts stay."""
+    now = now or timefmt.now_utc()
+    comments = db.session.scalars(
+        sa.select(Comment).join(Consultation, Comment.consultation_id == Consultation.id)
+        .where(Consultation.results_published_at <= now - timedelta(days=days),
+               Comment.personal_data_purged_at.is_(None))).all()
+    for comment in comments:
+        comment.person_key = person_digest(comment)
+        _remove_file(comment.attachment_name)
+        comment.name = comment.address = comment.email = comment.phone = comment.help_needed = None
+        comment.attachment_name = comment.attachment_filename = comment.attachment_type = None
+        comment.user_id, comment.personal_data_purged_at = None, now
+    db.session.flush()
+    return len(comments)

@@ -4,12 +4,10 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.committees.models import PublishStatus
-from portal.consultations.models import PHASE_TITLES
+from portal.consultations.models import MIN_PERIOD_DAYS, PHASE_TITLES
 from portal.core.forms import CheckboxesField, ChoiceField, QueryForm, TokyoDateTimeField
 
 STATUS_CHOICES = [(PublishStatus.DRAFT.value, _l("Draft (not shown)")), (PublishStatus.PUBLISHED.value, _l("Published"))]
-#: 行政手続法 第39条 sets 30 days as the norm for public comment periods
-MIN_DAYS = 30
 
 
 class ConsultationForm(FlaskForm):
@@ -22,8 +20,11 @@ class ConsultationForm(FlaskForm):
     opens_at = TokyoDateTimeField(_l("Comments open (Tokyo time)"), [InputRequired(_l("Enter when comments open."))])
     closes_at = TokyoDateTimeField(_l("Comments close (Tokyo time)"), [InputRequired(_l("Enter when comments close."))],
                                    description=_l("Usually 23:59 on the last day."))
-    short_period_reason = TextAreaField(_l("Reason for a period shorter than 30 days"), [Length(max=2000)],
-                                        description=_l("Needed only when the period is shorter than 30 days."))
+    short_period_reason_ja = TextAreaField(_l("Reason for a period shorter than 30 days (Japanese)"), [Length(max=2000)],
+                                           description=_l("Needed when the period is shorter than 30 days. "
+                                                          "It is shown on the public page (行政手続法 第40条)."))
+    short_period_reason_en = TextAreaField(_l("Reason for a period shorter than 30 days (English)"),
+                                           [Optional(), Length(max=2000)])
     eligibility_ja = TextAreaField(_l("Who may comment (Japanese)"), [Optional(), Length(max=2000)])
     eligibility_en = TextAreaField(_l("Who may comment (English)"), [Optional(), Length(max=2000)])
     postal_address_ja = StringField(_l("Postal address for comments (Japanese)"), [Optional(), Length(max=255)])
@@ -37,10 +38,10 @@ class ConsultationForm(FlaskForm):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("Comments must close after they open."))
 
-    def validate_short_period_reason(self, field):
+    def validate_short_period_reason_ja(self, field):
         if self.opens_at.data and self.closes_at.data and self.closes_at.data > self.opens_at.data:
             days = (self.closes_at.data - self.opens_at.data).days + 1
-            if days < MIN_DAYS and not (field.data or "").strip():
+            if days < MIN_PERIOD_DAYS and not (field.data or "").strip():
                 raise ValidationError(_l("The period is %(days)s days, shorter than the usual 30 days. Say why.",
                                          days=days))
 

@@ -23,8 +23,8 @@ bp = Blueprint("consultations_admin", __name__, url_prefix="/admin/consultations
 bp.before_request(require_roles(Role.EDITOR))
 
 FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "department_ja", "department_en", "opens_at",
-          "closes_at", "short_period_reason", "eligibility_ja", "eligibility_en", "postal_address_ja",
-          "postal_address_en", "fax", "status", "require_address")
+          "closes_at", "short_period_reason_ja", "short_period_reason_en", "eligibility_ja", "eligibility_en",
+          "postal_address_ja", "postal_address_en", "fax", "status", "require_address")
 
 
 @bp.get("/")

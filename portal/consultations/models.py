@@ -20,6 +20,9 @@ class Phase(enum.StrEnum):
     RESULTS = "results"  # 結果公表
 
 
+#: 行政手続法 第39条 sets 30 days as the norm for public comment periods; a shorter one needs a reason (第40条)
+MIN_PERIOD_DAYS = 30
+
 PHASE_TITLES = {
     Phase.UPCOMING: _l("Announced"),
     Phase.OPEN: _l("Open for comments"),
@@ -58,8 +61,9 @@ class Consultation(db.Model):
     #: what changed from the draft to the final plan, published with the results
     changes_ja: Mapped[str | None] = mapped_column(sa.Text)
     changes_en: Mapped[str | None] = mapped_column(sa.Text)
-    #: why the period is shorter than 30 days, when it is
-    short_period_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: why the period is shorter than 30 days, when it is (行政手続法 第40条), shown on the public pages
+    short_period_reason_ja: Mapped[str | None] = mapped_column(sa.Text)
+    short_period_reason_en: Mapped[str | None] = mapped_column(sa.Text)
     results_published_at = mapped_column(UTCDateTime)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
@@ -96,6 +100,10 @@ class Consultation(db.Model):
     @property
     def period_days(self) -> int:
         return (self.closes_at - self.opens_at).days + 1
+
+    @property
+    def is_short_period(self) -> bool:
+        return self.period_days < MIN_PERIOD_DAYS
 
     def __repr__(self) -> str:
         return f"<Consultation {self.id}>"
