@@ -3,12 +3,13 @@ malformed input, header injection in email fields, session fixation. Each gets a
 again with a message, and nothing changes that should not."""
 
 import hashlib
+import itertools
 import re
 from urllib.parse import quote, urlsplit
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from portal.extensions import db
 from portal.mail.models import OutboxEmail
@@ -32,9 +33,12 @@ def rule_urls(app, method: str, prefix: str = "/") -> list[str]:
     for rule in app.url_map.iter_rules():
         if method not in rule.methods or not rule.rule.startswith(prefix) or rule.endpoint == "static":
             continue
-        values = {name: 1 if isinstance(conv, IntegerConverter) else "not-a-real-token"
-                  for name, conv in rule._converters.items()}
-        urls.append(app.url_map.bind("localhost").build(rule.endpoint, values))
+        # an `any(...)` part (retire/restore/delete) gives one URL per word it takes
+        choices = {name: [1] if isinstance(conv, IntegerConverter) else sorted(conv.items)
+                   if isinstance(conv, AnyConverter) else ["not-a-real-token"]
+                   for name, conv in rule._converters.items()}
+        for combination in itertools.product(*choices.values()):
+            urls.append(app.url_map.bind("localhost").build(rule.endpoint, dict(zip(choices, combination, strict=True))))
     return sorted(set(urls))
 
 
