@@ -103,3 +103,21 @@ def test_every_demo_meeting_shows_the_seats_its_roster_holds(demo_app, demo_auth
     assert booked > 100  # the demo really has registrants, with fictional names and example.jp addresses
     sample = db.session.scalars(sa.select(Registration).limit(50)).all()
     assert all(r.email.endswith("@example.jp") for r in sample) and any(r.name == "多摩 花子" for r in sample)
+
+
+def test_seed_demo_books_from_the_rows_where_an_older_demo_set_the_counter(app):
+    """On a database where an older demo set the forum's counter directly (23 seats, nobody on the roster),
+    seed-demo books its sample registrations through the real counter: the counter ends equal to the rows."""
+    from portal.registrations.models import Registration
+
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO meetings (kind, status, title_ja, format, starts_at, capacity, seats_taken, reserved_seats, "
+            "observer_lottery, created_at, updated_at) VALUES ('forum', 'published', '条例20周年 協創フォーラム', "
+            "'in_person', '2099-02-01 05:00:00', 80, 23, 5, FALSE, '2025-01-01 00:00:00', '2025-01-01 00:00:00')"))
+    load()
+    db.session.commit()
+    forum = db.session.scalar(sa.select(Meeting).where(Meeting.kind == "forum"))
+    held = db.session.scalar(sa.select(sa.func.sum(Registration.seats)).where(Registration.meeting_id == forum.id))
+    assert forum.seats_taken == held == 23
+    assert "残り52席(定員80人)" in app.test_client().get(f"/meetings/{forum.id}").get_data(as_text=True)

@@ -73,6 +73,24 @@ def test_a_newcomer_never_takes_a_free_seat_while_someone_waits(client, factory)
     assert "キャンセル待ちの2番目" in body
 
 
+def test_while_people_wait_the_meeting_page_invites_newcomers_to_the_waiting_list_not_to_a_seat(client, factory):
+    """A free seat kept for a waiting party of two: the page does not offer it to a newcomer."""
+    meeting = factory.meeting(capacity=2, days=20)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "この会議に申し込む" in page and "残り2席(定員2人)" in page
+    register(client, meeting, email="a@example.jp")
+    register(client, meeting, email="b@example.jp")
+    register(client, meeting, email="party@example.jp", companions="1")
+    post_form(client, f"/registrations/{_token(registrations()[0])}/cancel", {})
+    assert seats_taken(meeting) == 1  # one seat free, and a party of two waits for it
+
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "キャンセル待ちに申し込む" in page and "この会議に申し込む" not in page
+    assert "満席(キャンセル待ちの方がいます。定員2人)" in page and "残り1席" not in page
+    form = client.get(f"/meetings/{meeting.id}/register").get_data(as_text=True)
+    assert "お申し込みいただくとキャンセル待ちになり" in form
+
+
 def test_a_lapsed_offer_goes_to_the_next_in_line_not_to_a_newcomer(client, factory, outbox):
     meeting = factory.meeting(capacity=1, days=20)
     for email in ("a@example.jp", "b@example.jp", "c@example.jp"):

@@ -481,6 +481,7 @@ def _book(meeting: Meeting, people: int, acc: dict, status: RegistrationStatus =
     figures and the public page agree. Added once: a meeting that has registrations is left alone."""
     if db.session.scalar(sa.select(Registration.id).where(Registration.meeting_id == meeting.id).limit(1)):
         return
+    registrations.recount_seats(meeting.id)  # a counter set directly by an older demo holds nobody's seat
     n = 0
     while people > 0 or waiting > 0:
         companions = 1 if n % 5 == 4 and people > 1 else 0
@@ -489,19 +490,18 @@ def _book(meeting: Meeting, people: int, acc: dict, status: RegistrationStatus =
         registration = Registration(
             meeting_id=meeting.id, channel=Channel.WEB, name=f"{family} {given}", furigana=f"{family_kana} {given_kana}",
             email=f"sample{n + 1:03d}@example.jp", age_group=SAMPLE_AGES[n % len(SAMPLE_AGES)], companions=companions,
-            locale="ja", status=RegistrationStatus.WAITLISTED,
+            locale="ja",
         )
-        if people > 0 and registrations._take_seats(meeting.id, 1 + companions):
-            registration.status, registration.seats, registration.confirmed_at = status, 1 + companions, now_utc()
-            people -= 1 + companions
-        else:
-            people, waiting = 0, waiting - 1
         if n < len(requests) and (kind := acc.get(requests[n][0])):
             registration.requests.append(AccommodationRequest(accommodation_id=kind.id, details=requests[n][1]))
-        db.session.add(registration)
+        if people > 0 and registrations.seat_or_wait(registration, status):
+            people -= 1 + companions
+        else:
+            registration.status = RegistrationStatus.WAITLISTED
+            db.session.add(registration)
+            people, waiting = 0, waiting - 1
         counts["registrations"] += 1
         n += 1
-    db.session.flush()
     db.session.expire(meeting, ["seats_taken"])
 
 
@@ -581,7 +581,6 @@ def _load_consultations(today: date, venues: dict) -> None:
 def _load_results(today: date, common: dict) -> Consultation:
     """A consultation whose results are published: comments (fictional submitters), opinions and responses."""
     from portal.comments.models import Comment, ConsultationSection, Opinion, OpinionGroup
-    from portal.core.timefmt import now_utc
 
     opens = today - timedelta(days=200)
     consultation = get_or_create(

@@ -12,6 +12,7 @@ from portal.documents import services as documents
 from portal.extensions import db
 from portal.meetings import manage_services as services
 from portal.meetings.forms import CancelForm, MeetingAdminFilterForm, MeetingForm, ReportForm
+from portal.registrations import services as registrations
 
 bp = Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings")
 bp.before_request(require_roles(Role.EDITOR))
@@ -52,7 +53,12 @@ def edit(meeting_id: int):
     form = _meeting_form(data=None if request.method == "POST" else services.form_data(meeting),
                          seats_taken=meeting.seats_taken, meeting=meeting)
     if form.validate_on_submit():
+        capacity_before, reserved_before = meeting.capacity, meeting.reserved_seats
         services.save(form, meeting)
+        if meeting.observer_lottery:
+            registrations.open_lottery(meeting)  # registrations made before the lottery was switched on apply too
+        if services.frees_seats(meeting, capacity_before, reserved_before):
+            registrations.offer_freed_seats(meeting)  # the waiting list comes first, as with a cancelled seat
         db.session.commit()
         flash(_("The changes have been saved."))
         return redirect(url_for("meetings_admin.edit", meeting_id=meeting.id))

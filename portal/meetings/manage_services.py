@@ -68,12 +68,13 @@ def save(form, meeting: Meeting | None = None) -> Meeting:
     changes = _changes_with_collections(meeting, form)
     record("create" if creating else "update", meeting, changes)
     commit_lottery_seed(meeting)  # after the audit entry: the seed stays secret until the draw
-    if not creating:
-        from portal.registrations.services import offer_freed_seats
-
-        db.session.flush()
-        offer_freed_seats(meeting)  # more capacity or fewer seats held back: the waiting list comes first
     return meeting
+
+
+def frees_seats(meeting: Meeting, capacity_before: int | None, reserved_before: int) -> bool:
+    """The capacity went up (or its limit was lifted) or fewer seats are held back: seats became free."""
+    more_room = capacity_before is not None and (meeting.capacity is None or meeting.capacity > capacity_before)
+    return more_room or meeting.reserved_seats < reserved_before
 
 
 def _changes_with_collections(meeting: Meeting, form) -> dict:
@@ -116,6 +117,8 @@ def publish(meeting: Meeting) -> None:
     meeting.status = MeetingStatus.PUBLISHED
     record("publish", meeting)
     commit_lottery_seed(meeting)
+    if meeting.lottery_seed and meeting.lottery_drawn_at is None:
+        meeting.lottery_committed_at = now_utc()  # a draft's page is not public: the commitment is from now
 
 
 def cancel(meeting: Meeting, reason_ja: str, reason_en: str | None) -> None:

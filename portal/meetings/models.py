@@ -128,6 +128,8 @@ class Meeting(db.Model):
     #: the random seed of the draw, published so that anyone can repeat it
     lottery_seed: Mapped[str | None] = mapped_column(sa.String(64))
     lottery_drawn_at = mapped_column(UTCDateTime)
+    #: since when the seed's SHA-256 is public (fixed by then); NULL for draws made before commitments existed
+    lottery_committed_at = mapped_column(UTCDateTime)
     #: the editor who organises it: with admins, the only staff who see its registrations (要配慮個人情報)
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     report_ja: Mapped[str | None] = mapped_column(sa.Text)

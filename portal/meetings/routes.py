@@ -22,11 +22,14 @@ def index():
 
 @bp.get("/meetings/<int:meeting_id>")
 def detail(meeting_id: int):
-    from portal.registrations.services import closed_reason, lottery_result
+    from portal.registrations.services import closed_reason, joins_waiting_list, lottery_result
 
     meeting = services.get_meeting_or_404(meeting_id)
     drawn = meeting.lottery_drawn_at is not None
-    return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=closed_reason(meeting),
+    registration_closed = closed_reason(meeting)
+    return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=registration_closed,
+                           waiting_list_only=not registration_closed and joins_waiting_list(meeting),
+                           accommodations=services.offered_accommodations(meeting),
                            lottery_commitment=services.lottery_commitment(meeting) if meeting.observer_lottery else None,
                            # the seed only after the draw: before it, knowing it would tell the order in advance
                            lottery_seed=meeting.lottery_seed if drawn else None,

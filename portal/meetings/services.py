@@ -91,6 +91,11 @@ def get_meeting_or_404(meeting_id: int) -> Meeting:
     return meeting
 
 
+def offered_accommodations(meeting: Meeting) -> list[Accommodation]:
+    """The kinds of support a resident may ask for at this meeting now (retired kinds are no longer offered)."""
+    return [a for a in meeting.accommodations if a.retired_at is None]
+
+
 def filter_choices():
     areas = db.session.scalars(sa.select(Area).order_by(Area.position, Area.id)).all()
     accommodations = db.session.scalars(sa.select(Accommodation).order_by(Accommodation.position)).all()
@@ -130,7 +135,7 @@ def commit_lottery_seed(meeting: Meeting) -> None:
     import secrets
 
     if meeting.observer_lottery and meeting.lottery_seed is None and meeting.lottery_drawn_at is None:
-        meeting.lottery_seed = secrets.token_hex(16)
+        meeting.lottery_seed, meeting.lottery_committed_at = secrets.token_hex(16), now_utc()
 
 
 def lottery_commitment(meeting: Meeting) -> str | None:

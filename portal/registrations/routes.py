@@ -31,7 +31,8 @@ def _usual_accommodations(form) -> None:
 
 def _form_page(meeting, form, status=200):
     late = {a.id for a in form.accommodation_list if services.is_late(meeting, a)}
-    return render_template("registrations/public/form.html", meeting=meeting, form=form, late=late), status
+    return render_template("registrations/public/form.html", meeting=meeting, form=form, late=late,
+                           waiting_list_only=services.joins_waiting_list(meeting)), status
 
 
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])

@@ -151,6 +151,14 @@ def someone_waiting(meeting_id: int) -> bool:
         Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.WAITLISTED)))
 
 
+def joins_waiting_list(meeting: Meeting) -> bool:
+    """A newcomer would only be put on the waiting list now: no seat is left, or people already wait for one
+    (nobody jumps the list). Never while a lottery takes applications: everyone then applies for the draw."""
+    if lottery_pending(meeting):
+        return False
+    return meeting.seats_left == 0 or someone_waiting(meeting.id)
+
+
 # Seats
 
 
@@ -171,6 +179,29 @@ def _take_seats(meeting_id: int, seats: int) -> bool:
     return result.rowcount == 1
 
 
+def seat_or_wait(registration: Registration, status: RegistrationStatus = RegistrationStatus.CONFIRMED) -> bool:
+    """Add a registration recorded outside the web form (sample data, a list taken at the counter) through the
+    seat counter: it holds its seats as `status` when they fit and nobody waits, else it waits. Flush only."""
+    lock_meeting(registration.meeting_id)
+    if not someone_waiting(registration.meeting_id) and _take_seats(registration.meeting_id, registration.party_size):
+        registration.status, registration.seats = status, registration.party_size
+        registration.confirmed_at = now_utc()
+    else:
+        registration.status, registration.seats = RegistrationStatus.WAITLISTED, 0
+    db.session.add(registration)
+    db.session.flush()
+    return registration.seats > 0
+
+
+def recount_seats(meeting_id: int) -> None:
+    """Set the seat counter to what the meeting's registration rows hold (data written around the counter)."""
+    held = (sa.select(sa.func.coalesce(sa.func.sum(Registration.seats), 0))
+            .where(Registration.meeting_id == meeting_id, Registration.status.in_(HOLDS_SEAT)).scalar_subquery())
+    db.session.execute(sa.update(Meeting).where(Meeting.id == meeting_id).values(seats_taken=held)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(db.session.get(Meeting, meeting_id), ["seats_taken"])
+
+
 def _give_back_seats(meeting_id: int, seats: int) -> None:
     if seats:
         db.session.execute(
@@ -182,8 +213,8 @@ def _give_back_seats(meeting_id: int, seats: int) -> None:
 def _offer_free_seats(meeting: Meeting) -> list[Registration]:
     """Offer freed seats to the waiting list in arrival order while the next party fits."""
     now = now_utc()
-    if now >= offer_deadline(meeting) or meeting.status != MeetingStatus.PUBLISHED:
-        return []
+    if now >= offer_deadline(meeting) or meeting.status != MeetingStatus.PUBLISHED or lottery_pending(meeting):
+        return []  # before a draw, the waiting list is the applications: the draw seats them, not their arrival
     offered = []
     while True:
         first = db.session.scalar(
@@ -281,15 +312,33 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
     return registration
 
 
+def _last_application_number(meeting_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Registration.application_number), 0))
+                             .where(Registration.meeting_id == meeting_id))
+
+
 def _commit_and_number(meeting: Meeting) -> int:
     """The next application number of a lottery; the seed is committed before the first application."""
+    open_lottery(db.session.get(Meeting, meeting.id))
+    return _last_application_number(meeting.id) + 1
+
+
+def open_lottery(meeting: Meeting) -> None:
+    """Commit the lottery's seed (once) and number the applications received so far in the order they came,
+    including registrations made before staff switched the lottery on, so each one is drawn. Flush only."""
     from portal.meetings.services import commit_lottery_seed
 
-    meeting = db.session.get(Meeting, meeting.id)
     commit_lottery_seed(meeting)
-    last = db.session.scalar(sa.select(sa.func.max(Registration.application_number))
-                             .where(Registration.meeting_id == meeting.id))
-    return (last or 0) + 1
+    if not lottery_pending(meeting):
+        return
+    unnumbered = db.session.scalars(sa.select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.application_number.is_(None),
+        Registration.status != RegistrationStatus.CANCELLED,
+    ).order_by(Registration.created_at, Registration.id)).all()
+    last = _last_application_number(meeting.id) if unnumbered else 0
+    for number, registration in enumerate(unnumbered, start=last + 1):
+        registration.application_number = number
+    db.session.flush()
 
 
 def confirm_email(registration: Registration) -> bool:
@@ -350,6 +399,7 @@ def change_companions(registration: Registration, companions: int) -> bool:
 def offer_freed_seats(meeting: Meeting) -> list[Registration]:
     """Staff raised the capacity or lowered the seats held back: the freed seats go to the waiting list in
     order, exactly as a cancelled seat does (flush only: the staff form's request commits)."""
+    db.session.flush()
     lock_meeting(meeting.id)
     return _offer_free_seats(meeting)
 
@@ -616,20 +666,21 @@ def lottery_order(seed: str, application_numbers: list[int]) -> list[int]:
 
 def draw_lottery(meeting: Meeting) -> list[Registration]:
     """At the deadline: rank the applications with the committed seed and seat them in that order."""
-    from portal.meetings.services import commit_lottery_seed
-
     with write_transaction():
         lock_meeting(meeting.id)
         meeting = db.session.get(Meeting, meeting.id)
         if not lottery_pending(meeting):
             return []
-        applications = {r.application_number: r for r in db.session.scalars(sa.select(Registration).where(
+        open_lottery(meeting)  # the seed if no application ever came; a number for any application without one
+        applications = {r.id: r for r in db.session.scalars(sa.select(Registration).where(
             Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED))}
-        commit_lottery_seed(meeting)  # only when no application ever came (the seed is committed before one)
+        by_number = {r.application_number: r.id for r in applications.values()}
+        if None in by_number:  # the published recipe ranks numbers: an application without one is not verifiable
+            raise ValueError(f"meeting {meeting.id}: an application has no application number; nothing was drawn")
         meeting.lottery_drawn_at = now_utc()
         winners = []
-        for rank, number in enumerate(lottery_order(meeting.lottery_seed, list(applications)), start=1):
-            registration = applications[number]
+        for rank, number in enumerate(lottery_order(meeting.lottery_seed, sorted(by_number)), start=1):
+            registration = applications[by_number[number]]
             registration.lottery_rank = rank
             registration.lottery_won = _take_seats(meeting.id, registration.party_size)
             if registration.lottery_won:
