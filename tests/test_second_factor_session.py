@@ -154,6 +154,7 @@ def test_an_invitation_that_expires_before_the_second_factor_gives_nothing(app, 
     pages = []
     enrol(x, pages)
     assert 'class="notice notice-error"' in pages[0] and "このリンクは有効期限が切れています" in pages[0]
+    assert "notice-success" not in pages[0]  # one message: the refusal, not also a cheerful welcome
     assert roles_of(resident.id) == set() and x.get("/admin/").status_code == 403
 
 

@@ -130,9 +130,9 @@ def nothing_owed():
     return redirect(url_for("accounts.login"))
 
 
-def pass_second_factor(user) -> str:
+def pass_second_factor(user, welcome: str | None = None) -> str:
     """This session has passed the second factor: accept the invitation it was asked for, rotate the session
-    with the mark, commit; the page to go to next."""
+    with the mark, commit; the page to go to next. One message only: the invitation's outcome, else `welcome`."""
     target, invite_id = session.get("next"), session.get("invite")
     changes = problem = None
     if invite_id is not None:
@@ -146,6 +146,8 @@ def pass_second_factor(user) -> str:
     if changes:
         record("invite_accepted", user, changes=changes, actor=user)
         flash(_("You have joined the staff. Your new roles are ready."))
+    if welcome and not (problem or changes):
+        flash(welcome)
     db.session.commit()
     return safe_next(target, "admin.dashboard" if user.is_staff else "accounts.me")
 
@@ -159,8 +161,7 @@ def second_factor():
     form = CodeForm()
     if form.validate_on_submit():
         if services.check_totp(user, form.code.data) or services.use_recovery_code(user, form.code.data):
-            target = pass_second_factor(user)
-            flash(_("You are logged in."))
+            target = pass_second_factor(user, welcome=_("You are logged in."))
             return redirect(target)
         db.session.commit()
         form.code.errors.append(_("The code is not right. Enter the 6-digit code shown in your authenticator "
