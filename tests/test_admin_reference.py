@@ -1,11 +1,15 @@
 """Staff pages for areas, venues and committees: searchable paginated lists, create, edit, retire, audited."""
 
+import ast
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
 from portal.areas.models import Area, Venue
 from portal.audit.models import AuditEntry
 from portal.committees.models import Committee
+from portal.core.reference import choosable
 from portal.extensions import db
 from tests.conftest import csrf_token, post_form
 
@@ -153,3 +157,59 @@ def test_rows_in_use_are_never_deleted_unused_ones_may_be(client, auth, factory,
                          follow_redirects=True)
     assert "「予備エリア」を削除しました" in response.get_data(as_text=True)
     assert fresh(Area, spare.id) is None and actions("areas") == ["delete"]
+
+
+PORTAL = Path(__file__).resolve().parent.parent / "portal"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module} | {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+
+
+def test_core_is_the_ground_and_the_staff_pages_share_it_not_a_feature():
+    packages = {p.name for p in PORTAL.iterdir() if (p / "__init__.py").exists()} - {"core"}
+    for path in (PORTAL / "core").glob("*.py"):
+        features = {m for m in imported_modules(path) if m.split(".")[:2][-1] in packages and m.startswith("portal.")}
+        assert not features, f"{path.name} imports {features}"
+    for path in (PORTAL / "areas" / "manage.py", PORTAL / "committees" / "manage.py"):
+        assert not {m for m in imported_modules(path) if m.startswith("portal.catalogue")}, path.name
+    assert not any(m.startswith("portal.meetings") for path in (PORTAL / "areas").glob("*.py")
+                   if path.name != "routes.py" for m in imported_modules(path))
+
+
+def test_choosable_leaves_out_retired_rows_except_those_already_in_use(factory):
+    from portal.core.timefmt import now_utc
+
+    kept, retired, current = factory.venue(name_ja="旧会場"), factory.venue(name_ja="閉館"), factory.venue()
+    kept.retired_at = retired.retired_at = now_utc()
+    assert choosable([kept, retired, current]) == [current]
+    assert choosable([kept, retired, current], keep={kept.id, None}) == [kept, current]
+
+
+def recorded_actions() -> set[str]:
+    """Every action string passed to record(…) or record_state(…) anywhere in the portal."""
+    actions = {"retire", "restore", "delete"}  # record_state's, from portal.core.reference.STATE_ACTIONS
+    for path in PORTAL.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "record" and node.args:
+                actions |= {c.value for c in ast.walk(node.args[0])
+                            if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return actions
+
+
+def test_staff_can_filter_the_audit_log_for_every_action_the_portal_records(client, auth, factory):
+    assert {"view", "export", "invite_accepted", "retire"} <= recorded_actions()
+    area = factory.area(name_ja="聖ヶ丘中学区", slug="hijirigaoka")
+    meeting = factory.meeting(title_ja="名簿を開いた会議")
+    auth.as_role(client, "admin")
+    assert post_form(client, f"/admin/areas/{area.id}/retire", {}, page=f"/admin/areas/{area.id}").status_code == 302
+    assert client.get(f"/admin/meetings/{meeting.id}/registrations").status_code == 200  # the roster: a "view"
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    for action in recorded_actions():
+        assert f'value="{action}"' in page, action
+    viewed = client.get("/admin/audit/?action=view").get_data(as_text=True)
+    assert "名簿を開いた会議" in viewed and "聖ヶ丘中学区" not in viewed
+    fragment = client.get("/admin/audit/?action=retire", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "聖ヶ丘中学区" in fragment and "名簿を開いた会議" not in fragment and "<html" not in fragment

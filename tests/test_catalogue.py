@@ -1,14 +1,18 @@
 """The 合理的配慮 catalogue: loaded by the migration on a fresh install, kept by staff at /admin/accommodations."""
 
+import threading
+import time
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from portal.audit.models import AuditEntry
+from portal.core import reference
 from portal.extensions import db
-from portal.meetings.models import Accommodation
+from portal.meetings.models import Accommodation, meeting_accommodations
 from portal.registrations import services as registrations
-from tests.conftest import csrf_token, post_form
+from tests.conftest import PG_URL, csrf_token, post_form
 
 BEFORE = "974945c2b963"  # the revision before the catalogue
 STANDARD = {"手話通訳", "要約筆記", "車いすスペース", "前方席", "ヒアリングループ", "点字資料", "拡大文字資料", "託児",
@@ -59,6 +63,34 @@ def test_the_migration_adds_only_missing_codes_and_leaves_staff_wording_alone(ap
     assert len(codes) == len(set(codes)) == 15 and "captioning" in codes and "childcare" in codes
 
 
+#: the kinds the demo data defined before the catalogue came with the migrations, at their old positions
+OLD_DEMO = [("sign_language", "手話通訳"), ("captioning", "要約筆記"), ("wheelchair", "車いすスペース"),
+            ("front_seat", "前方席"), ("hearing_loop", "ヒアリングループ"), ("braille", "点字資料"),
+            ("large_print", "拡大文字資料"), ("childcare", "託児"), ("assistance_dog", "補助犬の同伴"),
+            ("language_support", "やさしい日本語・英語での案内"), ("other", "その他")]
+
+
+def test_the_upgrade_puts_new_kinds_after_the_existing_ones_in_order_and_keeps_other_last(client, auth):
+    downgrade(revision=BEFORE)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM accommodations"))
+        for position, (code, name) in enumerate(OLD_DEMO):
+            conn.execute(sa.text("INSERT INTO accommodations (code, name_ja, lead_days, position) "
+                                 "VALUES (:code, :name, 7, :position)"), dict(code=code, name=name, position=position))
+    upgrade()
+    kinds = db.session.scalars(sa.select(Accommodation).order_by(Accommodation.position)).all()
+    positions = [k.position for k in kinds]
+    assert len(set(positions)) == len(positions)  # no two kinds share a place
+    assert [k.code for k in kinds] == [code for code, _ in OLD_DEMO[:-1]] + [
+        "text_data", "carer", "rest_seating", "interpretation", "other"]
+    assert kind("language_support").name_ja == "やさしい日本語・英語での案内"  # staff wording stays
+    assert (kind("other").name_ja, kind("other").code) == ("その他", "other")
+    auth.as_role(client, "editor")
+    body = client.get("/admin/accommodations/").get_data(as_text=True)
+    assert body.index("補助犬の同伴") < body.index("テキストデータでの資料提供") < body.index("外国語通訳") \
+        < body.index("その他")
+
+
 def test_an_empty_catalogue_is_filled_by_the_upgrade(app):
     downgrade(revision=BEFORE)
     with db.engine.begin() as conn:
@@ -105,6 +137,10 @@ def test_the_list_shows_the_catalogue_in_order_and_searches_by_name(client, auth
 
 def test_staff_add_a_kind_and_it_is_offered_for_new_meetings(client, auth):
     auth.as_role(client, "editor")
+    form = client.get("/admin/accommodations/new").get_data(as_text=True)
+    assert "会議・イベント検索のURLで使う英字の識別子です" in form and "詳細についてのおたずね(日本語)" in form
+    form_en = client.get("/en/admin/accommodations/new").get_data(as_text=True)
+    assert "Used in meeting-search links" in form_en and "Follow-up question (English)" in form_en
     response = post_form(client, "/admin/accommodations/new", NEW)
     assert response.status_code == 302
     added = kind("pc_captions")
@@ -212,3 +248,52 @@ def test_unknown_kinds_and_actions_answer_404(client, auth):
     assert client.post("/admin/accommodations/99999/retire", data={"csrf_token": token}).status_code == 404
     assert client.post(f"/admin/accommodations/{kind('other').id}/explode",
                        data={"csrf_token": token}).status_code in (404, 405)
+
+
+def test_a_kind_being_offered_by_a_meeting_saved_at_the_same_moment_is_not_deleted(app, auth, factory):
+    """The delete waits for the meeting being saved, then sees it: the offer is not silently cascaded away."""
+    if not PG_URL:
+        pytest.skip("a row lock race: SQLite takes its write lock first (BEGIN IMMEDIATE) and has no row locks")
+    carer, meeting = kind("carer"), factory.meeting(title_ja="同時に保存される会議")
+    client = app.test_client()
+    auth.as_role(client, "editor")
+    url = f"/admin/accommodations/{carer.id}"
+    token = csrf_token(client, url)
+    saving = db.engine.connect()  # another clerk's request, saving the meeting with this kind, not committed yet
+    transaction = saving.begin()
+    saving.execute(meeting_accommodations.insert().values(meeting_id=meeting.id, accommodation_id=carer.id))
+    responses = []
+    deleting = threading.Thread(target=lambda: responses.append(client.post(url + "/delete",
+                                                                             data={"csrf_token": token})))
+    deleting.start()
+    with db.engine.connect() as watcher:  # until the delete request waits for the meeting's transaction
+        deadline = time.monotonic() + 30
+        while deleting.is_alive() and time.monotonic() < deadline and not watcher.scalar(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")):
+            deleting.join(0.01)
+    transaction.commit()
+    saving.close()
+    deleting.join(60)
+    [response] = responses
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    assert "使われているため削除できません" in client.get(url).get_data(as_text=True)
+    assert kind("carer") is not None and audit("delete") == []
+    assert db.session.scalar(sa.select(meeting_accommodations.c.meeting_id).where(
+        meeting_accommodations.c.accommodation_id == carer.id)) == meeting.id
+
+
+def test_a_use_that_appears_at_the_delete_itself_keeps_the_kind_with_a_message(client, auth, factory, monkeypatch):
+    if not PG_URL:
+        pytest.skip("SQLite here does not enforce foreign keys, so the database raises nothing to catch")
+    braille = kind("braille")
+    meeting = factory.meeting(accommodations=[braille])
+    registrations.register(meeting, registrations.RegistrationData(
+        name="多摩 花子", furigana="タマ ハナコ", email="hanako@example.jp", accommodations={braille.id: None}))
+    monkeypatch.setattr(reference, "references", lambda obj: False)  # the check misses a request made just now
+    auth.as_role(client, "editor")
+    url = f"/admin/accommodations/{braille.id}"
+    response = post_form(client, url + "/delete", {}, page=url, follow_redirects=True)
+    assert response.status_code == 200 and "使われているため削除できません" in response.get_data(as_text=True)
+    assert kind("braille") is not None and audit("delete") == []
+    assert "点字資料" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)

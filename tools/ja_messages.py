@@ -311,7 +311,7 @@ JA = {
         "協創ポータルのアカウントのメールアドレスが %(email)s に変わりました。今後、このアドレスにはメールを送りません。",
     "If you did not do this, contact the city office.": "心当たりがない場合は、市役所にご連絡ください。",
     "Invitation to the Kyoso Portal staff pages": "協創ポータル管理画面へのご招待",
-    "%(name)s has invited you to work on the Kyoso Portal as a member of staff.": "%(name)s さんが、あなたを協創ポータルの職員として招待しました。",
+    "%(name)s has invited you to work on the Kyoso Portal as a member of staff.": "%(name)sさんから、協創ポータルの職員として招待が届いています。",
     "Open this link to create your staff account:": "次のリンクを開いて、職員アカウントを作成してください：",
     "The link works once, for 7 days. You will need an authenticator app on your phone.": "リンクは7日間、1回だけ使えます。スマートフォンの認証アプリが必要です。",
     "Your password has been changed": "パスワードを変更しました",
@@ -911,16 +911,16 @@ JA = {
     "Name contains": "名称に含まれる語",
     "Enter a code.": "コードを入力してください。",
     "Use lower-case letters, digits and underscores only.": "英小文字・数字・アンダースコア(_)だけで入力してください。",
-    "Used in the addresses of the meeting search, e.g. sign_language. It cannot be changed later.":
-        "会議・イベントの検索で使うアドレスの一部です(例：sign_language)。後から変更することはできません。",
+    "Used in meeting-search links, e.g. sign_language. It cannot be changed later.":
+        "会議・イベント検索のURLで使う英字の識別子です(例：sign_language)。後から変更できません。",
     "Lead time in days": "申込期限(開催日の何日前まで)",
     "Enter how many days ahead a request must arrive (0 if none).":
         "開催日の何日前までに申し込みが必要かを入力してください(期限がない場合は0)。",
     "Enter a number of days from 0 to 365.": "0から365までの日数を入力してください。",
     "How many days before the meeting a request must arrive to be arranged in time.":
         "手配が間に合うよう、開催日の何日前までに申し込みが必要かを入力します。",
-    "Question for details (Japanese)": "詳細をおたずねする質問(日本語)",
-    "Question for details (English)": "詳細をおたずねする質問(英語)",
+    "Follow-up question (Japanese)": "詳細についてのおたずね(日本語)",
+    "Follow-up question (English)": "詳細についてのおたずね(英語)",
     "For example: number and ages of the children. Leave empty when no details are needed.":
         "例：お子さんの人数と年齢。詳細をおたずねする必要がない場合は空欄にしてください。",
     "Explanation (Japanese)": "説明(日本語)",
@@ -938,7 +938,7 @@ JA = {
         "参加者が申し込むことのできる合理的配慮の種類と、その申込期限です。",
     "New kind of support": "合理的配慮の項目を追加",
     "Lead time": "申込期限",
-    "Question for details": "詳細の質問",
+    "Follow-up question": "詳細についてのおたずね",
     "Another kind of support already uses this code.": "このコードはすでに使われています。別のコードを入力してください。",
     "The kind of support has been saved.": "合理的配慮の項目を保存しました。",
     "%(name)s (code %(code)s)": "%(name)s(コード：%(code)s)",
@@ -960,6 +960,12 @@ JA = {
     "Current": "使用中",
     "Public page": "公開ページ",
     # --- issue 10 B: registrations ---
+    "Full: people are waiting for a seat (%(capacity)s seats)": "満席(キャンセル待ちの方がいます。定員%(capacity)s人)",
+    "The seats were drawn by lottery on %(when)s. This draw was made before verifiable draws were introduced: no commitment to its seed was published in advance, and it was drawn by an earlier method. The seed and the order are shown as drawn.":
+        "%(when)sに抽選を行いました。この抽選は、検証できる抽選方式を導入する前に行ったもので、シード値の確認値を事前に公表しておらず、以前の方式で抽選しています。シード値と抽選順は、抽選したとおりに掲載しています。",
+    "Commitment (SHA-256 of the seed), published since %(when)s": "%(when)sから公表している確認値(シード値のSHA-256)",
+    "The draw uses a secret seed. Its SHA-256 commitment has been published here since %(when)s; the seed itself is published after the draw, so anyone can check that it was not changed:":
+        "抽選には非公開のシード値を使います。そのSHA-256の値(確認値)を%(when)sからこのページで公表しており、シード値そのものは抽選後に公表しますので、途中で変えていないことをどなたでも確かめられます。確認値：",
     "In hiragana or katakana, as it is read. Not needed if you write your name in Latin letters.":
         "ひらがなかカタカナで入力してください。お名前をローマ字(アルファベット)で書く場合は不要です。",
     "Only if you would like us to call you, e.g. 042-000-0000 or, from abroad, +44 20 7946 0958.":
@@ -971,7 +977,7 @@ JA = {
     "Enter a phone number of 10 or 11 digits, e.g. 042-000-0000, or an international number starting with +, e.g. +44 20 7946 0958.":
         "電話番号は10桁か11桁で入力してください(例：042-000-0000)。海外の番号は + から始めて入力してください(例：+44 20 7946 0958)。",
     "Your application is received. Your application number is %(number)s. The seats are drawn by lottery after the deadline.":
-        "傍聴の申込みを受け付けました。申込番号は %(number)s です。申込締切の後、抽選で席を決めます。",
+        "傍聴の申込みを受け付けました。申込番号は%(number)s番です。申込締切の後、抽選で席を決めます。",
     "This registration can no longer be changed.": "この申込みは変更できません。",
     "Registration for this meeting has closed, so it can no longer be changed or cancelled here. Please contact the office.":
         "この会議の申込みは締め切りましたので、このページからは変更・取消しができません。担当課へご連絡ください。",
@@ -980,7 +986,6 @@ JA = {
     "The seats were drawn by lottery on %(when)s. Anyone can check the draw with the seed below.":
         "%(when)sに抽選を行いました。次のシード値を使って、どなたでも抽選結果を確かめることができます。",
     "Seed of the draw": "抽選のシード値",
-    "Commitment published before the applications (SHA-256 of the seed)": "申込受付前に公表した確認値(シード値のSHA-256)",
     "Application numbers in drawn order": "抽選順の申込番号",
     "No. %(num)s": "%(num)s番",
     "seat drawn": "当選",
@@ -992,8 +997,6 @@ JA = {
         "抽選順は、シード値を鍵、申込番号をメッセージとするHMAC-SHA256の値の順に申込番号を並べたものです。次のPythonのコードで再計算できます：",
     "Seats are allocated by lottery after the application deadline. Each applicant receives an application number.":
         "申込締切の後、抽選で席を決めます。申込みをした方には申込番号をお知らせします。",
-    "The draw uses a secret seed fixed before the first application. Its SHA-256 commitment is published now; the seed itself is published after the draw, so anyone can check that it was not changed:":
-        "抽選には、最初の申込みより前に決めた非公開のシード値を使います。今はそのSHA-256の値(確認値)を公表し、シード値そのものは抽選後に公表しますので、途中で変えていないことをどなたでも確かめられます。確認値：",
     ("The meeting is over capacity by %(num)s person.", "The meeting is over capacity by %(num)s people."):
         "定員を%(num)s名超えています。",
     # --- issue 10 C: accounts and logs ---
@@ -1005,13 +1008,13 @@ JA = {
     "Log in to accept the invitation": "招待を受けるにはログインしてください",
     "This invitation is for the account %(email)s. Log in with that account, then open the link in the email again.":
         "この招待は %(email)s のアカウントあてです。そのアカウントでログインしてから、メールのリンクをもう一度開いてください。",
-    "Join the staff of the Kyoso Portal": "協創ポータルの職員としての参加",
+    "Join the staff of the Kyoso Portal": "協創ポータルに職員として参加する",
     "Accept the invitation": "招待を受ける",
     "You have been invited to work on the Kyoso Portal with this account as: %(roles)s. Staff pages need a second step: when you accept, you set up an authenticator app or enter its code.":
         "このアカウントで、協創ポータルの職員(%(roles)s)として招待されています。管理画面では2段階の確認が必要です。招待を受けると、認証アプリの設定またはコードの入力に進みます。",
     "You have joined the staff. Your new roles are ready.": "職員として登録しました。新しい役割で管理画面を使えます。",
     "%(inviter)s has invited you to work on the Kyoso Portal as a member of staff, with the account you already have.":
-        "%(inviter)s さんが、お持ちのアカウントで協創ポータルの職員として作業するよう、あなたを招待しました。",
+        "%(inviter)sさんから、お持ちのアカウントで協創ポータルに職員として参加するよう招待が届いています。",
     "Log in to the portal, then open this link to accept:": "ポータルにログインしてから、次のリンクを開いて招待を受けてください：",
     "The link works once, for 7 days. Staff pages need an authenticator app on your phone: you set it up when you accept. If you did not expect this invitation, ignore this email.":
         "リンクは7日間、1回だけ使えます。管理画面の利用にはスマートフォンの認証アプリが必要で、招待を受けるときに設定します。心当たりがない場合は、このメールを無視してください。",

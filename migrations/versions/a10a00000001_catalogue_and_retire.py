@@ -55,13 +55,23 @@ def upgrade():
     for table in TABLES:
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("retired_at", sa.DateTime(), nullable=True))
-    # Only the missing codes: kinds staff already have (perhaps renamed) stay exactly as they are.
-    existing = set(op.get_bind().execute(sa.select(accommodations.c.code)).scalars())
+    # Only the missing codes: kinds staff already have keep their codes, names and lead times. New kinds follow
+    # the existing ones in catalogue order, and その他 stays last (if it exists, only its position moves).
+    bind = op.get_bind()
+    existing = dict(bind.execute(sa.select(accommodations.c.code, accommodations.c.position)).all())
+    start = max(existing.values(), default=-1) + 1
+    missing = [row for row in CATALOGUE if row[0] not in existing and row[0] != "other"]
+    if "other" not in existing:
+        missing.append(CATALOGUE[-1])
     rows = [dict(code=code, name_ja=ja, name_en=en, lead_days=lead, details_prompt_ja=prompt_ja,
                  details_prompt_en=prompt_en, position=position)
-            for position, (code, ja, en, lead, prompt_ja, prompt_en) in enumerate(CATALOGUE) if code not in existing]
+            for position, (code, ja, en, lead, prompt_ja, prompt_en) in enumerate(missing, start)]
     if rows:
         op.bulk_insert(accommodations, rows)
+    before_other = [row["position"] for row in rows] + [p for code, p in existing.items() if code != "other"]
+    if "other" in existing and max(before_other, default=-1) >= existing["other"]:
+        bind.execute(accommodations.update().where(accommodations.c.code == "other")
+                     .values(position=max(before_other) + 1))
 
 
 def downgrade():

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from portal.accounts.models import Role
 from portal.areas.forms import AreaForm, VenueForm
 from portal.areas.models import Area, Venue
-from portal.audit.services import record
-from portal.catalogue.views import STATE_ACTIONS, change_state, list_page, retire_panel
+from portal.audit.services import record, record_state
 from portal.core.access import require_roles
 from portal.core.forms import apply
+from portal.core.reference import STATE_ACTIONS, change_state, choosable, list_page, retire_panel
 from portal.extensions import db
 
 bp = Blueprint("areas_admin", __name__, url_prefix="/admin/areas")
@@ -51,7 +51,7 @@ def _save_area(form, area: Area | None):
     area.is_model_area = bool(form.is_model_area.data)
     record("create" if creating else "update", area)
     db.session.commit()
-    flash(_("The area has been saved."))
+    flash(_("The area has been saved."), "success")
     return redirect(url_for("areas_admin.index"))
 
 
@@ -78,13 +78,14 @@ def edit_area(area_id: int):
 @bp.post(f"/<int:area_id>/<{STATE_ACTIONS}:action>")
 def area_state(area_id: int, action: str):
     return change_state(db.session.get(Area, area_id) or abort(404), action,
-                        url_for("areas_admin.edit_area", area_id=area_id), url_for("areas_admin.index"))
+                        url_for("areas_admin.edit_area", area_id=area_id), url_for("areas_admin.index"),
+                        audit=record_state)
 
 
 def _venue_form(venue=None):
     form = VenueForm(obj=venue, data=None if venue is None else {"area": venue.area_id})
     areas = db.session.scalars(sa.select(Area).order_by(Area.position)).all()
-    form.area.set_choices((a.id, a.name_ja) for a in areas if a.retired_at is None or a.id == getattr(venue, "area_id", None))
+    form.area.set_choices((a.id, a.name_ja) for a in choosable(areas, keep={getattr(venue, "area_id", None)}))
     return form
 
 
@@ -104,7 +105,7 @@ def _save_venue(form, venue: Venue | None):
         db.session.rollback()
         form.name_ja.errors.append(_("Another venue already has this name."))
         return None
-    flash(_("The venue has been saved."))
+    flash(_("The venue has been saved."), "success")
     return redirect(url_for("areas_admin.venues"))
 
 
@@ -131,4 +132,5 @@ def edit_venue(venue_id: int):
 @bp.post(f"/venues/<int:venue_id>/<{STATE_ACTIONS}:action>")
 def venue_state(venue_id: int, action: str):
     return change_state(db.session.get(Venue, venue_id) or abort(404), action,
-                        url_for("areas_admin.edit_venue", venue_id=venue_id), url_for("areas_admin.venues"))
+                        url_for("areas_admin.edit_venue", venue_id=venue_id), url_for("areas_admin.venues"),
+                        audit=record_state)

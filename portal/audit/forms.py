@@ -4,7 +4,10 @@ from wtforms.validators import Length
 
 from portal.core.forms import ChoiceField, QueryForm
 
-ACTIONS = ("create", "update", "delete", "publish", "unpublish", "cancel", "role_change", "invite", "upload", "retire", "restore")
+#: every action the code records (grep `record(`), so staff can filter for each; "view" and "export" are the
+#: looks at personal data (rosters, the accommodation board, a comment's submitter, CSV files)
+ACTIONS = ("create", "update", "delete", "publish", "unpublish", "cancel", "retire", "restore", "upload", "view",
+           "export", "role_change", "invite", "invite_accepted")
 
 
 class AuditFilterForm(QueryForm):

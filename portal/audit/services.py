@@ -70,6 +70,11 @@ def record(action: str, obj=None, changes: dict | None = None, *, object_type: s
     return entry
 
 
+def record_state(action: str, obj) -> AuditEntry:
+    """A retire, restore or delete of reference data (portal.core.reference asks for it); a deletion keeps every field."""
+    return record(action, obj, snapshot(obj) if action == "delete" else None)
+
+
 def _label(obj) -> str:
     if obj is None:
         return ""

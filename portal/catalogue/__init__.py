@@ -1,5 +1,5 @@
-"""The 合理的配慮 catalogue staff keep at /admin/accommodations, and what every staff list of reference data
-(areas, venues, committees, the catalogue) shares: search by name, retire instead of delete, delete when unused."""
+"""The 合理的配慮 catalogue staff keep at /admin/accommodations (the list, retire and delete come from
+portal.core.reference, shared with areas, venues and committees)."""
 
 from flask import Blueprint
 

@@ -3,9 +3,10 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from portal.audit.services import record_state
 from portal.catalogue import bp, services
 from portal.catalogue.forms import AccommodationForm
-from portal.catalogue.views import STATE_ACTIONS, change_state, list_page, retire_panel
+from portal.core.reference import STATE_ACTIONS, change_state, list_page, retire_panel
 from portal.extensions import db
 from portal.meetings.models import Accommodation
 
@@ -18,7 +19,7 @@ def index():
     return list_page(Accommodation, Accommodation.position, Accommodation.id, title=_("Support catalogue"),
                      lead=_("The kinds of support (reasonable accommodation) participants can ask for, and how far ahead."),
                      new_url=url_for("catalogue.new"), new_label=_("New kind of support"),
-                     headers=[_("Name (Japanese)"), _("Code"), _("Lead time"), _("Question for details"), _("Status")],
+                     headers=[_("Name (Japanese)"), _("Code"), _("Lead time"), _("Follow-up question"), _("Status")],
                      row="admin/_accommodation_row.html")
 
 
@@ -46,7 +47,7 @@ def new():
         else:
             accommodation = services.save_accommodation(None, {"code": form.code.data, **_values(form)})
             db.session.commit()
-            flash(_("The kind of support has been saved."))
+            flash(_("The kind of support has been saved."), "success")
             return redirect(url_for("catalogue.edit", accommodation_id=accommodation.id))
     return _page(form, _("New kind of support"))
 
@@ -59,7 +60,7 @@ def edit(accommodation_id: int):
     if form.validate_on_submit():
         services.save_accommodation(accommodation, _values(form))
         db.session.commit()
-        flash(_("The kind of support has been saved."))
+        flash(_("The kind of support has been saved."), "success")
         return redirect(url_for("catalogue.edit", accommodation_id=accommodation.id))
     return _page(form, _("%(name)s (code %(code)s)", name=accommodation.name_ja, code=accommodation.code),
                  accommodation)
@@ -68,4 +69,5 @@ def edit(accommodation_id: int):
 @bp.post(f"/<int:accommodation_id>/<{STATE_ACTIONS}:action>")
 def state(accommodation_id: int, action: str):
     return change_state(db.session.get(Accommodation, accommodation_id) or abort(404), action,
-                        url_for("catalogue.edit", accommodation_id=accommodation_id), url_for("catalogue.index"))
+                        url_for("catalogue.edit", accommodation_id=accommodation_id), url_for("catalogue.index"),
+                        audit=record_state)

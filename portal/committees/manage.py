@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 
 from portal.accounts.models import Role
 from portal.areas.models import Venue
-from portal.audit.services import record, snapshot
-from portal.catalogue.views import STATE_ACTIONS, change_state, list_page, retire_panel
+from portal.audit.services import record, record_state, snapshot
 from portal.committees import manage_services as services
 from portal.committees.forms import CommitteeForm, MemberForm, ScheduleForm, TermForm
 from portal.committees.models import CATEGORY_TITLES, Committee, CommitteeMember, CommitteeTerm
 from portal.core.access import require_roles
 from portal.core.forms import apply
+from portal.core.reference import STATE_ACTIONS, change_state, choosable, list_page, retire_panel
 from portal.documents.services import staff_documents
 from portal.extensions import db
 from portal.meetings.models import Meeting
@@ -78,7 +78,8 @@ def edit(committee_id: int):
 @bp.post(f"/<int:committee_id>/<{STATE_ACTIONS}:action>")
 def state(committee_id: int, action: str):
     return change_state(services.get_or_404(Committee, committee_id), action,
-                        url_for("committees_admin.edit", committee_id=committee_id), url_for("committees_admin.index"))
+                        url_for("committees_admin.edit", committee_id=committee_id), url_for("committees_admin.index"),
+                        audit=record_state)
 
 
 def _term_page(committee, term, form):
@@ -163,8 +164,8 @@ def delete_member(member_id: int):
 def schedule(committee_id: int):
     committee = services.get_or_404(Committee, committee_id)
     form = ScheduleForm()
-    form.venue.set_choices((v.id, v.name_ja) for v in db.session.scalars(
-        sa.select(Venue).where(Venue.retired_at.is_(None)).order_by(Venue.name_ja)))
+    venues = db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)).all()
+    form.venue.set_choices((v.id, v.name_ja) for v in choosable(venues))
     if form.validate_on_submit():
         created = services.create_schedule(committee, form)
         if not created:

@@ -5,6 +5,7 @@ from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from portal.core.forms import CheckboxesField, ChoiceField, OptionalSelectField, QueryForm, TokyoDateTimeField
 from portal.core.i18n import tr_text
+from portal.core.reference import choosable
 from portal.core.timefmt import format_month, next_months
 from portal.meetings.models import FORMAT_TITLES, KIND_TITLES, STATUS_TITLES
 
@@ -22,7 +23,7 @@ class MeetingFilterForm(QueryForm):
     def __init__(self, formdata, areas, accommodations, **kwargs):
         super().__init__(formdata, **kwargs)
         self.kind.choices = [("", _l("All kinds"))] + [(k.value, title) for k, title in KIND_TITLES.items()]
-        areas, accommodations = _choosable(areas), _choosable(accommodations)
+        areas, accommodations = choosable(areas), choosable(accommodations)
         self.area.choices = [("", _l("All areas and citywide"))] + [(a.slug, tr_text(a, "name")) for a in areas]
         # Two years back and one ahead: the range residents look for; older meetings are on committee pages.
         months = next_months(36, start=_two_years_ago())
@@ -41,11 +42,6 @@ class MeetingFilterForm(QueryForm):
             if not field.errors and field.data:
                 values[name] = field.data
         return values
-
-
-def _choosable(rows, kept=()):
-    """Retired rows leave new choices; a meeting that already has one keeps it (and still shows it)."""
-    return [row for row in rows if row.retired_at is None or row.id in kept]
 
 
 def _two_years_ago():
@@ -95,12 +91,13 @@ class MeetingForm(FlaskForm):
         self.seats_taken = seats_taken
         self.kind.choices = [(k.value, title) for k, title in KIND_TITLES.items()]
         self.format.choices = [(f.value, title) for f, title in FORMAT_TITLES.items()]
-        self.area.set_choices((a.id, a.name_ja) for a in _choosable(areas, {getattr(meeting, "area_id", None)}))
+        # A retired area, committee, venue or kind leaves new choices; a meeting that already has one keeps it.
+        self.area.set_choices((a.id, a.name_ja) for a in choosable(areas, keep={getattr(meeting, "area_id", None)}))
         self.committee.set_choices(
-            (c.id, c.name_ja) for c in _choosable(committees, {getattr(meeting, "committee_id", None)}))
-        self.venue.set_choices((v.id, v.name_ja) for v in _choosable(venues, {getattr(meeting, "venue_id", None)}))
+            (c.id, c.name_ja) for c in choosable(committees, keep={getattr(meeting, "committee_id", None)}))
+        self.venue.set_choices((v.id, v.name_ja) for v in choosable(venues, keep={getattr(meeting, "venue_id", None)}))
         offered = {a.id for a in meeting.accommodations} if meeting is not None else set()
-        self.accommodations.choices = [(a.id, tr_text(a, "name")) for a in _choosable(accommodations, offered)]
+        self.accommodations.choices = [(a.id, tr_text(a, "name")) for a in choosable(accommodations, keep=offered)]
 
     def validate_observer_lottery(self, field):
         if field.data and not self.registration_closes_at.data:

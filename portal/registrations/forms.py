@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from portal.accounts.forms import EMAIL, tidy_email
 from portal.core.i18n import current_lang, tr_text
 from portal.core.normalize import is_japanese_phone, is_kana, normalise_phone, to_katakana
+from portal.core.reference import choosable
 from portal.registrations.models import AGE_TITLES
 
 
@@ -128,7 +129,7 @@ def registration_form(meeting, formdata=None, form_class=RegistrationForm, **kwa
     class MeetingRegistrationForm(form_class):
         pass
 
-    offered = [a for a in meeting.accommodations if a.retired_at is None]
+    offered = choosable(meeting.accommodations)
     for accommodation in offered:
         setattr(MeetingRegistrationForm, f"acc_{accommodation.id}", BooleanField(tr_text(accommodation, "name")))
         if accommodation.details_prompt_ja:
