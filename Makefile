@@ -17,9 +17,10 @@ run: setup
 
 # The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL names a server
 # (postgresql+psycopg://user@127.0.0.1:port/postgres; .ci/run starts one on loopback).
+# The SQLite pass runs on every core (pytest-xdist); the PostgreSQL pass, with its load and fault tests, one by one.
 test: setup lint
 	@echo "== the suite on SQLite =="
-	env -u TEST_DATABASE_URL $(BIN)/pytest
+	env -u TEST_DATABASE_URL $(BIN)/pytest -n auto
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
 		$(BIN)/pytest; \

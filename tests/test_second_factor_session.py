@@ -117,7 +117,7 @@ def test_an_invitation_to_an_existing_resident_gives_the_role_only_after_the_sec
     assert post_form(someone_else, link, {}).status_code == 200 and roles_of(resident.id) == set()
 
     page = x.get(link).get_data(as_text=True)
-    assert "協創ポータルの職員としての参加" in page and "編集担当" in page
+    assert "協創ポータルに職員として参加する" in page and "編集担当" in page
     response = post_form(x, link, {})
     assert response.headers["Location"].endswith("/account/totp/setup")
     assert roles_of(resident.id) == set()  # accepted, but the second factor is still owed
