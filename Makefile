@@ -42,15 +42,25 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Front-end assets from the npm registry, copied into static/vendor/ (git-ignored).
-assets: node_modules/.installed
-	rm -rf static/vendor
-	mkdir -p static/vendor/htmx static/vendor/design-tokens
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
-	cp node_modules/@digital-go-jp/design-tokens/dist/tokens.css node_modules/@digital-go-jp/design-tokens/LICENSE static/vendor/design-tokens/
+# Front-end assets from the npm registry, copied into static/vendor/ (git-ignored). Built beside it and
+# swapped in, and only when the packages changed: a running portal (or test server) never sees it half-made.
+assets: static/vendor/.installed
 
-translations: python
-	$(BIN)/pybabel compile --statistics -d translations
+static/vendor/.installed: node_modules/.installed
+	rm -rf static/vendor.new
+	mkdir -p static/vendor.new/htmx static/vendor.new/design-tokens
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor.new/htmx/
+	cp node_modules/@digital-go-jp/design-tokens/dist/tokens.css node_modules/@digital-go-jp/design-tokens/LICENSE static/vendor.new/design-tokens/
+	touch static/vendor.new/.installed
+	rm -rf static/vendor && mv static/vendor.new static/vendor
+
+# Compiled catalogs, remade only when their .po changed, written aside and renamed into place (same reason).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGS)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | python
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@.new
+	mv $@.new $@
 
 # The SQLite database under instance/, upgraded, with the demo data when it is empty.
 database: python
@@ -70,7 +80,7 @@ lint: python
 	$(BIN)/python tools/audit.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules static/vendor static/vendor.new translations/*/LC_MESSAGES/*.mo
 
 # Figures, not tests: page speed on a large database (made once by seed-large under /tmp/kyoso-bench),
 # SQL per page, memory, page weight; then registrations per second and seats versus capacity.
