@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,17 +32,26 @@ def live_server(template_dbs, tmp_path_factory):
     app = _make_app(database, root / "uploads")
     with app.app_context():
         _add_staff()
+    with serve(app) as url:
+        yield url
+    drop_database(database)
+
+
+@contextmanager
+def serve(app):
+    """The app on 127.0.0.1 at a free port in a thread, stopped (and its connections closed) on leaving."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        from portal.extensions import db
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            from portal.extensions import db
 
-        db.engine.dispose()
-    drop_database(database)
+            db.engine.dispose()
 
 
 ADMIN_EMAIL = "kanri@city.example.jp"

@@ -1,12 +1,10 @@
 """Back after filtering with htmx, in a real browser, with the page cache on as in production: the whole page."""
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from portal.extensions import db
+from tests.browser.conftest import serve
 from tests.conftest import sibling_app
 
 
@@ -14,14 +12,8 @@ from tests.conftest import sibling_app
 def cached_server(demo_app, tmp_path):
     """The demo portal with the 10-second page cache for visitors without a session."""
     cached = sibling_app(demo_app, tmp_path, CACHE_TYPE="SimpleCache", PAGE_CACHE_SECONDS=10)
-    server = make_server("127.0.0.1", 0, cached, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with cached.app_context():
-        db.engine.dispose()
+    with serve(cached) as url:
+        yield url
 
 
 def test_back_after_two_filters_restores_the_whole_page(page, cached_server):
