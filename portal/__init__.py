@@ -10,9 +10,6 @@ from portal.core.urls import DatabaseIntConverter
 from portal.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-#: feature packages, each with a blueprint `bp` in __init__ and its views in routes.py
-FEATURES = ("home", "areas", "meetings", "registrations", "committees", "consultations", "comments", "documents",
-            "accounts", "admin", "audit", "catalogue")
 
 
 class Portal(RetryingReads, Flask):
@@ -51,30 +48,74 @@ def create_app(config_class: type = Config) -> Flask:
     production.init_app(app)  # after i18n: the proxy headers are read first
     pagecache.init_app(app)
 
-    from importlib import import_module
-    from importlib.util import find_spec
-
     from portal.core import errors
 
-    for feature in FEATURES:
-        package = import_module(f"portal.{feature}")
-        import_module(f"portal.{feature}.routes")  # attaches the views to the feature's blueprint
-        app.register_blueprint(package.bp)
-        if find_spec(f"portal.{feature}.manage"):  # the feature's staff pages under /admin
-            app.register_blueprint(import_module(f"portal.{feature}.manage").bp)
+    register_blueprints(app)
     errors.init_app(app)
 
     from portal.accounts.cli import create_admin
+    from portal.commands import purge_personal_data
     from portal.demo.cli import seed_demo, seed_large
     from portal.mail.cli import send_mail
-    from portal.registrations.cli import (
-        draw_lotteries,
-        expire_registrations,
-        purge_personal_data,
-        send_reminders,
-    )
+    from portal.registrations.cli import draw_lotteries, expire_registrations, send_reminders
 
     for command in (seed_demo, seed_large, create_admin, send_mail, expire_registrations, send_reminders, purge_personal_data,
                     draw_lotteries):
         app.cli.add_command(command)
     return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every page of the portal: each feature's public views, then its staff pages under /admin.
+
+    A feature's blueprint `bp` is made in its __init__.py; the modules imported here attach their views to it.
+    """
+    from portal import (
+        accounts,
+        admin,
+        areas,
+        audit,
+        catalogue,
+        comments,
+        committees,
+        consultations,
+        documents,
+        home,
+        meetings,
+        mypage,
+        registrations,
+    )
+    from portal.accounts import account, signin  # noqa: F401
+    from portal.admin import routes as _admin  # noqa: F401
+    from portal.areas import manage as areas_manage
+    from portal.areas import routes as _areas  # noqa: F401
+    from portal.audit import routes as _audit  # noqa: F401
+    from portal.catalogue import routes as _catalogue  # noqa: F401
+    from portal.comments import manage as comments_manage
+    from portal.comments import routes as _comments  # noqa: F401
+    from portal.committees import manage as committees_manage
+    from portal.committees import routes as _committees  # noqa: F401
+    from portal.consultations import manage as consultations_manage
+    from portal.consultations import routes as _consultations  # noqa: F401
+    from portal.documents import manage as documents_manage
+    from portal.documents import routes as _documents  # noqa: F401
+    from portal.home import routes as _home  # noqa: F401
+    from portal.meetings import manage as meetings_manage
+    from portal.meetings import routes as _meetings  # noqa: F401
+    from portal.mypage import routes as _mypage  # noqa: F401
+    from portal.registrations import manage as registrations_manage
+    from portal.registrations import routes as _registrations  # noqa: F401
+
+    for blueprint in (
+        home.bp,
+        areas.bp, areas_manage.bp,
+        meetings.bp, meetings_manage.bp,
+        registrations.bp, registrations_manage.bp,
+        committees.bp, committees_manage.bp,
+        consultations.bp, consultations_manage.bp,
+        comments.bp, comments_manage.bp,
+        documents.bp, documents_manage.bp,
+        accounts.bp, mypage.bp,
+        admin.bp, audit.bp, catalogue.bp,
+    ):
+        app.register_blueprint(blueprint)

@@ -1,25 +1,12 @@
 import enum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import Role
 from portal.extensions import db
-
-
-class Role(enum.StrEnum):
-    EDITOR = "editor"  # content, schedules, materials, rosters
-    MODERATOR = "moderator"  # comments, responses, results
-    ADMIN = "admin"  # staff accounts, everything
-
-
-ROLE_TITLES = {
-    Role.EDITOR: _l("Editor"),
-    Role.MODERATOR: _l("Moderator"),
-    Role.ADMIN: _l("Administrator"),
-}
 
 
 class User(UserMixin, db.Model):
@@ -71,7 +58,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_titles(self):
-        return [ROLE_TITLES[Role(name)] for name in sorted(self.role_names)]
+        return [Role(name).label for name in sorted(self.role_names)]
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"

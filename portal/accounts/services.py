@@ -11,8 +11,9 @@ from datetime import timedelta
 import pyotp
 import sqlalchemy as sa
 
-from portal.accounts.models import OneTimeToken, RecoveryCode, Role, TokenPurpose, User, UserRole
+from portal.accounts.models import OneTimeToken, RecoveryCode, TokenPurpose, User, UserRole
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.core.enums import Role
 from portal.core.timefmt import now_utc
 from portal.core.urls import external_url
 from portal.extensions import db

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from portal.accounts.models import Role
 from portal.core.access import require_roles
+from portal.core.enums import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.EDITOR, Role.MODERATOR, Role.ADMIN))

@@ -4,12 +4,12 @@ from wtforms import EmailField
 from wtforms.validators import ValidationError
 
 from portal.accounts.forms import EMAIL, tidy_email
-from portal.accounts.models import ROLE_TITLES
+from portal.core.enums import Role
 from portal.core.forms import CheckboxesField
 
 
 class RolesForm(FlaskForm):
-    roles = CheckboxesField(_l("Roles"), choices=[(r.value, t) for r, t in ROLE_TITLES.items()])
+    roles = CheckboxesField(_l("Roles"), choices=Role.choices())
 
 
 class InviteForm(RolesForm):

@@ -3,12 +3,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts import services as accounts
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.admin import bp, services
 from portal.admin.forms import InviteForm, RolesForm
 from portal.audit.services import record
 from portal.consultations.models import PHASE_TITLES
 from portal.core.access import roles_required, start_session
+from portal.core.enums import Role
 from portal.extensions import db
 
 

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User, UserRole
-from portal.committees.models import PublishStatus
 from portal.consultations.models import Consultation, Phase
 from portal.consultations.services import in_phase
+from portal.core.enums import PublishStatus
 from portal.core.timefmt import now_utc
 from portal.documents.models import Document
 from portal.extensions import db

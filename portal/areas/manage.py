@@ -4,11 +4,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from portal.accounts.models import Role
 from portal.areas.forms import AreaForm, VenueForm
 from portal.areas.models import Area, Venue
 from portal.audit.services import record, record_state
 from portal.core.access import require_roles
+from portal.core.enums import Role
 from portal.core.forms import apply
 from portal.core.reference import STATE_ACTIONS, change_state, choosable, list_page, retire_panel
 from portal.extensions import db

@@ -1,5 +1,4 @@
 import sqlalchemy as sa
-from flask import abort
 
 from portal.areas.models import Area
 from portal.extensions import db
@@ -8,10 +7,3 @@ from portal.extensions import db
 def all_areas():
     """The areas residents pick from; a retired one stays readable at its own address only."""
     return db.session.scalars(sa.select(Area).where(Area.retired_at.is_(None)).order_by(Area.position, Area.id)).all()
-
-
-def get_area_or_404(slug: str) -> Area:
-    area = db.session.scalar(sa.select(Area).where(Area.slug == slug))
-    if area is None:
-        abort(404)
-    return area

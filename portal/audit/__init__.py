@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from portal.accounts.models import Role
 from portal.core.access import require_roles
+from portal.core.enums import Role
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 bp.before_request(require_roles(Role.ADMIN))

@@ -3,8 +3,8 @@ portal.core.reference, shared with areas, venues and committees)."""
 
 from flask import Blueprint
 
-from portal.accounts.models import Role
 from portal.core.access import require_roles
+from portal.core.enums import Role
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin/accommodations")
 bp.before_request(require_roles(Role.EDITOR))

@@ -1,4 +1,4 @@
-"""The comments' part of the daily `flask purge-personal-data` (called from portal/registrations/cli.py)."""
+"""The comments' part of the daily `flask purge-personal-data` (called from portal/commands.py)."""
 
 from flask import current_app
 

@@ -1,11 +1,10 @@
 """Moderators' pages for one consultation's comments: queue, moderation, opinions and responses, results."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.models import Role
 from portal.audit.services import record
 from portal.comments import services
 from portal.comments.forms import consultation_sections
@@ -21,6 +20,8 @@ from portal.comments.manage_forms import (
 from portal.comments.models import Comment, ConsultationSection, Opinion, OpinionGroup
 from portal.consultations.models import Consultation
 from portal.core.access import require_roles
+from portal.core.downloads import download
+from portal.core.enums import Role
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate
 from portal.documents import uploads
@@ -237,6 +238,4 @@ def export(consultation_id: int):
     consultation = _consultation(consultation_id)
     record("export", consultation, {}, object_type="comments", label=consultation.title_ja)
     db.session.commit()
-    response = Response(services.comments_csv(consultation), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="comments-{consultation.id}.csv"'
-    return response
+    return download(services.comments_csv(consultation), f"comments-{consultation.id}.csv")

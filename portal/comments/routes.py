@@ -170,7 +170,7 @@ def results(consultation_id: int):
     from portal.comments.models import CATEGORY_TITLES, CHANNEL_TITLES
     from portal.core.htmx import render_page
     from portal.core.paging import page_arg, paginate
-    from portal.documents.services import staff_documents
+    from portal.documents.services import published_documents
 
     consultation = consultations.get_consultation_or_404(consultation_id)
     if consultation.results_published_at is None:
@@ -179,7 +179,7 @@ def results(consultation_id: int):
     form.validate()
     filters = {name: f.data for name, f in form._fields.items() if f.data and not f.errors}
     pagination = paginate(services.opinions_query(consultation.id, filters), page_arg(), current_app.config["PER_PAGE"] * 5)
-    documents = [d for d in staff_documents(consultation_id=consultation.id) if d.status == "published"]
+    documents = published_documents(consultation_id=consultation.id)
     return render_page("comments/public/results.html", "results", consultation=consultation, form=form,
                        pagination=pagination, counts=services.result_counts(consultation.id),
                        channel_titles=CHANNEL_TITLES, category_titles=CATEGORY_TITLES, documents=documents)
@@ -187,14 +187,12 @@ def results(consultation_id: int):
 
 @bp.get("/consultations/<int:consultation_id>/results.csv")
 def results_csv(consultation_id: int):
-    from flask import Response
+    from portal.core.downloads import download
 
     consultation = consultations.get_consultation_or_404(consultation_id)
     if consultation.results_published_at is None:
         abort(404)
-    response = Response(services.results_csv(consultation), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="results-{consultation.id}.csv"'
-    return response
+    return download(services.results_csv(consultation), f"results-{consultation.id}.csv")
 
 
 @bp.get("/consultations/feed.atom")

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from portal.comments.models import Comment, CommentChannel, CommentStatus, CommentUpload, Opinion
 from portal.consultations.models import Consultation, Phase
 from portal.core import timefmt
+from portal.core.downloads import excel_csv
 from portal.core.urls import external_url
 from portal.documents import uploads
 from portal.extensions import db
@@ -231,26 +232,11 @@ def publish_results(consultation: Consultation) -> None:
     record("publish", consultation)
 
 
-def _csv(header, rows) -> bytes:
-    import csv
-    import io
-
-    from portal.registrations.services import _cell
-
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel in Japan reads UTF-8 only with the BOM
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
-
-
 def comments_csv(consultation: Consultation) -> bytes:
     """For the department: every comment with the private fields (the export is audit-logged by the view)."""
     rows = db.session.scalars(sa.select(Comment).where(Comment.consultation_id == consultation.id)
                               .order_by(Comment.created_at)).all()
-    return _csv(
+    return excel_csv(
         ("receipt_number", "channel", "status", "received", "name", "address", "email", "phone", "eligibility",
          "help_needed", "text", "public_text", "exclusion_reason"),
         ((c.receipt_number, c.channel.value, c.status.value,
@@ -264,7 +250,7 @@ def results_csv(consultation: Consultation) -> bytes:
     from portal.comments.models import CATEGORY_TITLES
 
     opinions = db.session.scalars(opinions_query(consultation.id, {})).unique().all()
-    return _csv(("section", "opinion", "response", "handling"), (
+    return excel_csv(("section", "opinion", "response", "handling"), (
         (o.section.title_ja if o.section else "", o.summary, o.answer.response_ja or "",
          str(CATEGORY_TITLES[o.answer.category]) if o.answer.category else "") for o in opinions))
 

@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from portal.committees.models import CATEGORY_TITLES, ROLE_TITLES, PublishStatus
+from portal.committees.models import CATEGORY_TITLES, ROLE_TITLES
+from portal.core.enums import PublishStatus
 from portal.core.forms import ChoiceField, OptionalSelectField
 
 STATUS_CHOICES = [(PublishStatus.DRAFT.value, _l("Draft (not shown)")), (PublishStatus.PUBLISHED.value, _l("Published"))]

@@ -4,13 +4,13 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from portal.accounts.models import Role
 from portal.areas.models import Venue
 from portal.audit.services import record, record_state, snapshot
 from portal.committees import manage_services as services
 from portal.committees.forms import CommitteeForm, MemberForm, ScheduleForm, TermForm
 from portal.committees.models import CATEGORY_TITLES, Committee, CommitteeMember, CommitteeTerm
 from portal.core.access import require_roles
+from portal.core.enums import Role
 from portal.core.forms import apply
 from portal.core.reference import STATE_ACTIONS, change_state, choosable, list_page, retire_panel
 from portal.documents.services import staff_documents

@@ -5,13 +5,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import PublishStatus
 from portal.core.numerals import kanji_number
 from portal.extensions import db
-
-
-class PublishStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
 
 
 class MemberRole(enum.StrEnum):
@@ -72,6 +68,10 @@ class Committee(db.Model):
         cascade="all, delete-orphan",
     )
     meetings = relationship("Meeting", back_populates="committee")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PublishStatus.PUBLISHED
 
     def __repr__(self) -> str:
         return f"<Committee {self.slug}>"

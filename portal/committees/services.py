@@ -12,13 +12,12 @@ from portal.committees.models import (
     Committee,
     CommitteeMember,
     CommitteeTerm,
-    PublishStatus,
 )
+from portal.core.enums import PublishStatus
 from portal.core.timefmt import TOKYO, now_utc, tokyo_today
 from portal.documents.models import Document
 from portal.extensions import db
-from portal.meetings.models import Meeting
-from portal.meetings.services import VISIBLE
+from portal.meetings.models import VISIBLE, Meeting
 
 
 def published_committees():
@@ -113,3 +112,20 @@ def committee_documents(committee: Committee):
         .order_by(Document.created_at.desc(), Document.id.desc())
     )
     return db.session.scalars(query).all()
+
+
+def latest_materials(limit: int) -> list[Document]:
+    """Newest public materials of committees and their meetings, for the home page."""
+    # Committee meetings are few: their ids first, so only their documents are read, not every document.
+    committee_meetings = sa.select(Meeting.id).where(Meeting.committee_id.is_not(None), Meeting.status.in_(VISIBLE))
+    query = (
+        sa.select(Document)
+        .where(
+            Document.status == PublishStatus.PUBLISHED,
+            sa.or_(Document.meeting_id.in_(committee_meetings), Document.committee_id.is_not(None)),
+        )
+        .options(joinedload(Document.meeting), joinedload(Document.committee))
+        .order_by(Document.created_at.desc(), Document.id.desc())
+        .limit(limit)
+    )
+    return db.session.scalars(query).unique().all()

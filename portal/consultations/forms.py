@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.committees.models import PublishStatus
 from portal.consultations.models import MIN_PERIOD_DAYS, PHASE_TITLES
+from portal.core.enums import PublishStatus
 from portal.core.forms import CheckboxesField, ChoiceField, QueryForm, TokyoDateTimeField
 
 STATUS_CHOICES = [(PublishStatus.DRAFT.value, _l("Draft (not shown)")), (PublishStatus.PUBLISHED.value, _l("Published"))]

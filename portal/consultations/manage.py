@@ -4,14 +4,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.accounts.models import Role
 from portal.areas.models import Venue
 from portal.audit.services import pending_changes, record
-from portal.committees.models import PublishStatus
 from portal.consultations.forms import ConsultationAdminFilterForm, ConsultationForm
 from portal.consultations.models import Consultation, ConsultationPlace, Phase
 from portal.consultations.services import in_phase
 from portal.core.access import require_roles
+from portal.core.enums import PublishStatus, Role
 from portal.core.forms import apply
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.areas.models import Venue
-from portal.committees.models import PublishStatus
 from portal.core import timefmt
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import PublishStatus
 from portal.extensions import db
 
 
@@ -104,6 +104,10 @@ class Consultation(db.Model):
     @property
     def is_short_period(self) -> bool:
         return self.period_days < MIN_PERIOD_DAYS
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PublishStatus.PUBLISHED
 
     def __repr__(self) -> str:
         return f"<Consultation {self.id}>"

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.committees.models import PublishStatus
 from portal.consultations.models import Consultation, ConsultationPlace, Phase
+from portal.core.enums import PublishStatus
 from portal.core.timefmt import now_utc
 from portal.extensions import db
 

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.committees.models import PublishStatus
+from portal.core.enums import PublishStatus
 from portal.core.forms import ChoiceField
 from portal.documents.models import KIND_TITLES
 

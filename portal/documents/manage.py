@@ -1,30 +1,32 @@
 """Staff pages for documents under /admin/documents: upload, describe, publish, delete (editors)."""
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.accounts.models import Role
 from portal.audit.services import pending_changes, record, snapshot
-from portal.committees.models import Committee
-from portal.consultations.models import Consultation
 from portal.core.access import require_roles
+from portal.core.enums import Role
 from portal.core.forms import apply
 from portal.documents import services, uploads
 from portal.documents.forms import DocumentForm, UploadForm
-from portal.documents.models import Document
+from portal.documents.models import PARENTS, Document
 from portal.extensions import db
-from portal.meetings.models import Meeting
 
 bp = Blueprint("documents_admin", __name__, url_prefix="/admin/documents")
 bp.before_request(require_roles(Role.EDITOR))
 
-PARENTS = {"meeting": Meeting, "committee": Committee, "consultation": Consultation}
+#: where each kind of parent is edited: a document's page links back there
+PARENT_PAGES = {"meeting": "meetings_admin.edit", "committee": "committees_admin.detail",
+                "consultation": "consultations_admin.edit"}
 FIELDS = ("kind", "title_ja", "title_en", "summary_ja", "summary_en", "language", "status")
 
 
 def parent_from_args():
-    for name, model in PARENTS.items():
+    for name in PARENTS:
         if request.args.get(name, "").isdigit():
+            # the parent's class through the document's relationship: this package imports no parent
+            model = sa.inspect(Document).relationships[name].mapper.class_
             parent = db.session.get(model, int(request.args[name]))
             if parent is None:
                 abort(404)
@@ -34,13 +36,10 @@ def parent_from_args():
 
 def back_url(document_or_kind, parent=None) -> str:
     if isinstance(document_or_kind, Document):
-        d = document_or_kind
-        name, parent = next((n, getattr(d, n)) for n in PARENTS if getattr(d, f"{n}_id"))
+        name, parent = document_or_kind.parent_name, document_or_kind.parent
     else:
         name = document_or_kind
-    endpoint = {"meeting": "meetings_admin.edit", "committee": "committees_admin.detail",
-                "consultation": "consultations_admin.edit"}[name]
-    return url_for(endpoint, **{f"{name}_id": parent.id})
+    return url_for(PARENT_PAGES[name], **{f"{name}_id": parent.id})
 
 
 @bp.route("/new", methods=["GET", "POST"])

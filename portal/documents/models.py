@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.committees.models import PublishStatus
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import PublishStatus
 from portal.extensions import db
 
 
@@ -24,6 +24,10 @@ KIND_TITLES = {
     DocumentKind.DRAFT: _l("Draft"),
     DocumentKind.REPORT: _l("Report"),
 }
+
+
+#: the relationships that may hold a document's parent (exactly one is set)
+PARENTS = ("meeting", "committee", "consultation")
 
 
 class Document(db.Model):
@@ -73,6 +77,15 @@ class Document(db.Model):
         ),
         sa.CheckConstraint("size_bytes >= 0", name="size_not_negative"),
     )
+
+    @property
+    def parent(self):
+        """The meeting, committee or consultation this document belongs to."""
+        return self.meeting or self.committee or self.consultation
+
+    @property
+    def parent_name(self) -> str:
+        return next(name for name in PARENTS if getattr(self, f"{name}_id") is not None)
 
     @property
     def kind_title(self):

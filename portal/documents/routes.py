@@ -1,11 +1,11 @@
-from flask import send_file
+from flask import abort, send_file
 
 from portal.documents import bp, services
 
 
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    document = services.get_public_document_or_404(document_id)
+    document = services.public_document(document_id) or abort(404)
     return send_file(
         services.file_path(document),
         mimetype=document.mime_type,

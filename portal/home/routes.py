@@ -2,9 +2,9 @@ import sqlalchemy as sa
 from flask import Response, render_template
 
 from portal.areas import services as areas
+from portal.committees import services as committees
 from portal.consultations import services as consultations
 from portal.consultations.models import Phase
-from portal.documents import services as documents
 from portal.extensions import db
 from portal.home import bp
 from portal.meetings import services as meetings
@@ -16,7 +16,7 @@ def index():
         "home/public/index.html",
         meetings=meetings.upcoming(5),
         consultations=consultations.list_phase(Phase.OPEN, limit=5),
-        materials=documents.latest_committee_materials(5),
+        materials=committees.latest_materials(5),
         areas=areas.all_areas(),
     )
 

@@ -4,8 +4,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.models import Role
 from portal.core.access import require_roles
+from portal.core.enums import Role
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate
 from portal.documents import services as documents

@@ -5,12 +5,11 @@ from flask import abort
 
 from portal.areas.models import Area, Venue
 from portal.audit.services import record
-from portal.committees.models import Committee
 from portal.core.forms import apply, lines
 from portal.core.timefmt import now_utc
 from portal.extensions import db
 from portal.meetings.models import Accommodation, AgendaItem, Meeting, MeetingStatus
-from portal.meetings.services import commit_lottery_seed
+from portal.meetings.services import commit_lottery_seed, committee_model
 
 FIELDS = ("kind", "title_ja", "title_en", "summary_ja", "summary_en", "number", "format", "starts_at", "ends_at",
           "online_url", "capacity", "registration_opens_at", "registration_closes_at", "observer_lottery")
@@ -18,9 +17,10 @@ COPIED = FIELDS + ("area_id", "committee_id", "venue_id", "reserved_seats")
 
 
 def form_choices() -> dict:
+    committee = committee_model()
     return {
         "areas": db.session.scalars(sa.select(Area).order_by(Area.position)).all(),
-        "committees": db.session.scalars(sa.select(Committee).order_by(Committee.id)).all(),
+        "committees": db.session.scalars(sa.select(committee).order_by(committee.id)).all(),
         "venues": db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)).all(),
         "accommodations": db.session.scalars(sa.select(Accommodation).order_by(Accommodation.position)).all(),
         "organisers": _editors(),
@@ -28,7 +28,8 @@ def form_choices() -> dict:
 
 
 def _editors():
-    from portal.accounts.models import Role, User, UserRole
+    from portal.accounts.models import User, UserRole
+    from portal.core.enums import Role
 
     editors = sa.select(UserRole.user_id).where(UserRole.role.in_([Role.EDITOR, Role.ADMIN]))
     return db.session.scalars(sa.select(User).where(User.id.in_(editors)).order_by(User.display_name)).all()

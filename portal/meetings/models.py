@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.areas.models import Area, Venue
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.timefmt import now_utc
 from portal.extensions import db
 
 
@@ -50,6 +51,10 @@ STATUS_TITLES = {
     MeetingStatus.PUBLISHED: _l("Published"),
     MeetingStatus.CANCELLED: _l("Cancelled"),
 }
+
+
+#: statuses residents see: a cancelled meeting stays on the page, marked as cancelled
+VISIBLE = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
 
 
 class Accommodation(db.Model):
@@ -181,6 +186,35 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in VISIBLE
+
+    @property
+    def registration_deadline(self):
+        return self.registration_closes_at or self.starts_at
+
+    @property
+    def offer_deadline(self):
+        """Until when a freed seat is offered: the registration deadline, or for a lottery (whose deadline is the
+        draw) the start of the meeting, so the drawn waiting list is used."""
+        return self.starts_at if self.observer_lottery else self.registration_deadline
+
+    @property
+    def lottery_pending(self) -> bool:
+        return self.observer_lottery and self.lottery_drawn_at is None
+
+    def registration_closed_reason(self):
+        """Why registering is not possible now, or None."""
+        now = now_utc()
+        if self.status == MeetingStatus.CANCELLED:
+            return _l("This meeting has been cancelled.")
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return _l("Registration has not opened yet.")
+        if now >= self.registration_deadline:
+            return _l("Registration for this meeting has closed.")
+        return None
 
     @property
     def seats_left(self) -> int | None:

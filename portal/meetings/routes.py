@@ -1,10 +1,12 @@
+import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal.areas.models import Area
 from portal.core.htmx import render_page
 from portal.core.i18n import tr_text
 from portal.core.paging import page_arg, paginate
-from portal.extensions import cache
+from portal.extensions import cache, db
 from portal.meetings import bp, ics, services
 from portal.meetings.forms import MeetingFilterForm
 
@@ -20,20 +22,12 @@ def index():
     )
 
 
-@bp.get("/meetings/<int:meeting_id>")
-def detail(meeting_id: int):
-    from portal.registrations.services import closed_reason, joins_waiting_list, lottery_result
-
-    meeting = services.get_meeting_or_404(meeting_id)
-    drawn = meeting.lottery_drawn_at is not None
-    registration_closed = closed_reason(meeting)
-    return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=registration_closed,
-                           waiting_list_only=not registration_closed and joins_waiting_list(meeting),
-                           accommodations=services.offered_accommodations(meeting),
-                           lottery_commitment=services.lottery_commitment(meeting) if meeting.observer_lottery else None,
-                           # the seed only after the draw: before it, knowing it would tell the order in advance
-                           lottery_seed=meeting.lottery_seed if drawn else None,
-                           lottery_result=lottery_result(meeting) if drawn else [])
+@bp.get("/areas/<slug>")
+def area(slug: str):
+    """An area's page: it shows the area's meetings, so it lives here, above areas (docs/architecture.md)."""
+    area = db.one_or_404(sa.select(Area).where(Area.slug == slug))
+    return render_template("areas/public/detail.html", area=area, upcoming=services.upcoming(20, area_id=area.id),
+                           past=services.past(10, area_id=area.id))
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -43,7 +37,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 def _meeting_url(meeting) -> str:
-    return url_for("meetings.detail", meeting_id=meeting.id, _external=True)
+    return url_for("registrations.meeting", meeting_id=meeting.id, _external=True)
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")

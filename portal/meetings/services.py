@@ -7,10 +7,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.areas.models import Area
 from portal.core.timefmt import month_bounds, now_utc
 from portal.extensions import db
-from portal.meetings.models import Accommodation, Meeting, MeetingStatus, meeting_accommodations
+from portal.meetings.models import VISIBLE, Accommodation, Meeting, MeetingStatus, meeting_accommodations
 
 #: statuses the public may open by URL; a cancelled meeting stays reachable to say it is cancelled
-VISIBLE = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
 
 
 def with_listing_details(query):
@@ -102,11 +101,15 @@ def filter_choices():
     return areas, accommodations
 
 
+def committee_model():
+    """The committee class, through the meeting's relationship: committees stand above meetings (they list their
+    meetings), so this package names them by the relationship and never imports them."""
+    return sa.inspect(Meeting).relationships["committee"].mapper.class_
+
+
 def calendar_meetings(area_slug: str | None, committee_slug: str | None, limit: int = 500):
     """Meetings for a calendar feed: published and cancelled (so subscribers see the cancellation)."""
     from datetime import timedelta
-
-    from portal.committees.models import Committee
 
     query = sa.select(Meeting).where(
         Meeting.status.in_(VISIBLE), Meeting.starts_at >= now_utc() - timedelta(days=365)
@@ -118,7 +121,7 @@ def calendar_meetings(area_slug: str | None, committee_slug: str | None, limit: 
         query = query.where(Meeting.area_id == area.id)
     if committee_slug is not None:
         committee = db.session.scalar(
-            sa.select(Committee).where(Committee.slug == committee_slug, Committee.status == "published")
+            sa.select(committee_model()).filter_by(slug=committee_slug, status="published")
         )
         if committee is None:
             abort(404)

@@ -1,12 +1,13 @@
 """Staff pages for the registrations of one meeting (its organiser and administrators only)."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.accounts.models import Role
 from portal.accounts.services import normalise_email
 from portal.audit.services import record
 from portal.core.access import require_registrations_access, require_roles
+from portal.core.downloads import download
+from portal.core.enums import Role
 from portal.core.htmx import render_page
 from portal.core.i18n import current_lang
 from portal.core.paging import page_arg, paginate
@@ -133,6 +134,4 @@ def export(meeting_id: int):
     body = services.roster_csv(meeting)
     record("export", meeting, {}, object_type="registrations", label=meeting.title_ja)
     db.session.commit()
-    response = Response(body.encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="registrations-{meeting.id}.csv"'
-    return response
+    return download(body, f"registrations-{meeting.id}.csv")

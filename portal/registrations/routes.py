@@ -12,6 +12,22 @@ from portal.registrations.forms import CompanionsForm, registration_form
 from portal.registrations.models import RegistrationStatus
 
 
+@bp.get("/meetings/<int:meeting_id>")
+def meeting(meeting_id: int):
+    """The meeting page, where a resident registers: it shows the meeting and how registering stands, so it
+    lives here, above meetings (docs/architecture.md)."""
+    meeting = meetings.get_meeting_or_404(meeting_id)
+    drawn = meeting.lottery_drawn_at is not None
+    registration_closed = meeting.registration_closed_reason()
+    return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=registration_closed,
+                           waiting_list_only=not registration_closed and services.joins_waiting_list(meeting),
+                           accommodations=meetings.offered_accommodations(meeting),
+                           lottery_commitment=meetings.lottery_commitment(meeting) if meeting.observer_lottery else None,
+                           # the seed only after the draw: before it, knowing it would tell the order in advance
+                           lottery_seed=meeting.lottery_seed if drawn else None,
+                           lottery_result=services.lottery_result(meeting) if drawn else [])
+
+
 def _prefill() -> dict:
     if not current_user.is_authenticated:
         return {}
@@ -39,7 +55,7 @@ def _form_page(meeting, form, status=200):
 @limiter.limit("20 per minute; 200 per hour", methods=["POST"])
 def register(meeting_id: int):
     meeting = meetings.get_meeting_or_404(meeting_id)
-    reason = services.closed_reason(meeting)
+    reason = meeting.registration_closed_reason()
     if reason:
         return render_template("registrations/public/closed.html", meeting=meeting, reason=reason)
     if request.method == "GET":
@@ -111,7 +127,7 @@ def _detail_page(registration, token: str, companions_form=None, status=200):
     return render_template(
         "registrations/public/detail.html", r=registration, token=token,
         companions_form=companions_form or CompanionsForm(data={"companions": registration.companions}),
-        may_change=services.may_change(registration), lottery_pending=services.lottery_pending(registration.meeting),
+        may_change=services.may_change(registration), lottery_pending=registration.meeting.lottery_pending,
         waitlist_position=services.waitlist_position(registration),
     ), status
 

@@ -81,28 +81,6 @@ def code_matches(registration: Registration, code: str) -> bool:
 # Rules
 
 
-def deadline(meeting: Meeting):
-    return meeting.registration_closes_at or meeting.starts_at
-
-
-def offer_deadline(meeting: Meeting):
-    """Until when a freed seat is offered: the registration deadline, or for a lottery (whose deadline is the
-    draw) the start of the meeting, so the drawn waiting list is used."""
-    return meeting.starts_at if meeting.observer_lottery else deadline(meeting)
-
-
-def closed_reason(meeting: Meeting):
-    """Why registering is not possible now, or None."""
-    now = now_utc()
-    if meeting.status == MeetingStatus.CANCELLED:
-        return _l("This meeting has been cancelled.")
-    if meeting.registration_opens_at and now < meeting.registration_opens_at:
-        return _l("Registration has not opened yet.")
-    if now >= deadline(meeting):
-        return _l("Registration for this meeting has closed.")
-    return None
-
-
 def change_refusal(registration: Registration, now=None):
     """Why this registration can no longer be changed or cancelled by the resident, or None.
 
@@ -114,7 +92,7 @@ def change_refusal(registration: Registration, now=None):
         return _l("This registration can no longer be changed.")
     if registration.meeting.status == MeetingStatus.CANCELLED:
         return _l("This meeting has been cancelled.")
-    if now >= offer_deadline(registration.meeting):
+    if now >= registration.meeting.offer_deadline:
         return _l("Registration for this meeting has closed, so it can no longer be changed or cancelled here. "
                   "Please contact the office.")
     return None
@@ -142,10 +120,6 @@ def waitlist_position(registration: Registration) -> int:
     return waiting.index(registration.id) + 1 if registration.id in waiting else 0
 
 
-def lottery_pending(meeting: Meeting) -> bool:
-    return meeting.observer_lottery and meeting.lottery_drawn_at is None
-
-
 def someone_waiting(meeting_id: int) -> bool:
     return db.session.scalar(sa.select(sa.exists().where(
         Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.WAITLISTED)))
@@ -154,7 +128,7 @@ def someone_waiting(meeting_id: int) -> bool:
 def joins_waiting_list(meeting: Meeting) -> bool:
     """A newcomer would only be put on the waiting list now: no seat is left, or people already wait for one
     (nobody jumps the list). Never while a lottery takes applications: everyone then applies for the draw."""
-    if lottery_pending(meeting):
+    if meeting.lottery_pending:
         return False
     return meeting.seats_left == 0 or someone_waiting(meeting.id)
 
@@ -213,7 +187,7 @@ def _give_back_seats(meeting_id: int, seats: int) -> None:
 def _offer_free_seats(meeting: Meeting) -> list[Registration]:
     """Offer freed seats to the waiting list in arrival order while the next party fits."""
     now = now_utc()
-    if now >= offer_deadline(meeting) or meeting.status != MeetingStatus.PUBLISHED or lottery_pending(meeting):
+    if now >= meeting.offer_deadline or meeting.status != MeetingStatus.PUBLISHED or meeting.lottery_pending:
         return []  # before a draw, the waiting list is the applications: the draw seats them, not their arrival
     offered = []
     while True:
@@ -226,7 +200,7 @@ def _offer_free_seats(meeting: Meeting) -> list[Registration]:
         if first is None or not _take_seats(meeting.id, first.party_size):
             return offered
         first.status, first.seats = RegistrationStatus.OFFERED, first.party_size
-        first.hold_expires_at = min(now + timedelta(hours=current_app.config["OFFER_HOURS"]), offer_deadline(meeting))
+        first.hold_expires_at = min(now + timedelta(hours=current_app.config["OFFER_HOURS"]), meeting.offer_deadline)
         db.session.flush()
         _email(first, "registrations/offer")
         offered.append(first)
@@ -282,7 +256,7 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
                 furigana=data.furigana, email=data.email, phone=data.phone, age_group=data.age_group,
                 companions=data.companions, locale=data.locale, staff_note=staff_note,
             )
-            if lottery_pending(meeting):
+            if meeting.lottery_pending:
                 registration.status = RegistrationStatus.WAITLISTED  # an application: the draw decides
                 registration.application_number = _commit_and_number(meeting)
             # Nobody jumps the waiting list: a free seat is the first waiting person's (offered to them).
@@ -292,7 +266,7 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
                     registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now_utc()
                 else:
                     registration.status = RegistrationStatus.PENDING
-                    registration.hold_expires_at = min(now_utc() + timedelta(hours=hold_hours), deadline(meeting))
+                    registration.hold_expires_at = min(now_utc() + timedelta(hours=hold_hours), meeting.registration_deadline)
             else:
                 registration.status = RegistrationStatus.WAITLISTED
             for accommodation_id, details in data.accommodations.items():
@@ -301,7 +275,7 @@ def register(meeting: Meeting, data: RegistrationData, user=None, channel: Chann
                     accommodation_id=accommodation_id, details=details, late=is_late(meeting, accommodation)))
             db.session.add(registration)
             db.session.flush()
-            _email(registration, "registrations/lottery_applied" if lottery_pending(meeting) else {
+            _email(registration, "registrations/lottery_applied" if meeting.lottery_pending else {
                 RegistrationStatus.CONFIRMED: "registrations/confirmed",
                 RegistrationStatus.PENDING: "registrations/confirm_email",
                 RegistrationStatus.WAITLISTED: "registrations/waitlisted",
@@ -329,7 +303,7 @@ def open_lottery(meeting: Meeting) -> None:
     from portal.meetings.services import commit_lottery_seed
 
     commit_lottery_seed(meeting)
-    if not lottery_pending(meeting):
+    if not meeting.lottery_pending:
         return
     unnumbered = db.session.scalars(sa.select(Registration).where(
         Registration.meeting_id == meeting.id, Registration.application_number.is_(None),
@@ -421,7 +395,7 @@ def _email(registration: Registration, template: str) -> None:
 
         with force_locale(lang):
             ics = build_calendar([meeting], tr_text(meeting, "title"),
-                                 lambda m: external_url("meetings.detail", lang, meeting_id=m.id), "kyoso-portal").decode()
+                                 lambda m: external_url("registrations.meeting", lang, meeting_id=m.id), "kyoso-portal").decode()
     queue_email(
         registration.email, template, lang, ics=ics, registration=registration, meeting=meeting,
         url=external_url("registrations.detail", lang, token=token_for(registration)),
@@ -573,31 +547,20 @@ CSV_COLUMNS = ("id", "status", "channel", "name", "furigana", "email", "phone", 
                "accommodations", "registered_at")
 
 
-def _cell(value) -> str:
-    """A CSV cell Excel will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def roster_csv(meeting: Meeting) -> str:
-    """UTF-8 with BOM, so Japanese Excel opens it correctly; formula-injection safe."""
-    import csv
-    import io
-
+def roster_csv(meeting: Meeting) -> bytes:
+    """Every registration of the meeting with its contact details and support requests, for Excel."""
+    from portal.core.downloads import excel_csv
     from portal.core.timefmt import to_tokyo
 
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in db.session.scalars(roster_query(meeting.id, {})):
-        support = "; ".join(f"{q.accommodation.name_ja}({q.status_title})" + (f": {q.details}" if q.details else "")
-                            for q in r.requests)
-        writer.writerow([_cell(v) for v in (
-            r.id, r.status.value, r.channel.value, r.name, r.furigana, r.email, r.phone,
-            r.age_group.value if r.age_group else "", r.companions, support,
-            to_tokyo(r.created_at).strftime("%Y-%m-%d %H:%M"))])
-    return out.getvalue()
+    def rows():
+        for r in db.session.scalars(roster_query(meeting.id, {})):
+            support = "; ".join(f"{q.accommodation.name_ja}({q.status_title})" + (f": {q.details}" if q.details else "")
+                                for q in r.requests)
+            yield (r.id, r.status.value, r.channel.value, r.name, r.furigana, r.email, r.phone,
+                   r.age_group.value if r.age_group else "", r.companions, support,
+                   to_tokyo(r.created_at).strftime("%Y-%m-%d %H:%M"))
+
+    return excel_csv(CSV_COLUMNS, rows())
 
 
 # Reminders and retention
@@ -669,7 +632,7 @@ def draw_lottery(meeting: Meeting) -> list[Registration]:
     with write_transaction():
         lock_meeting(meeting.id)
         meeting = db.session.get(Meeting, meeting.id)
-        if not lottery_pending(meeting):
+        if not meeting.lottery_pending:
             return []
         open_lottery(meeting)  # the seed if no application ever came; a number for any application without one
         applications = {r.id: r for r in db.session.scalars(sa.select(Registration).where(

@@ -1,3 +1,5 @@
+"""Signing in: sign-up, login with the second factor, logout, password reset, staff invitations."""
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -7,19 +9,17 @@ from portal.accounts import bp, services
 from portal.accounts.forms import (
     AcceptInviteForm,
     AcceptRolesForm,
-    ChangeEmailForm,
-    ChangePasswordForm,
     CodeForm,
-    DeleteAccountForm,
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
     SignUpForm,
 )
-from portal.accounts.models import ROLE_TITLES, Role, TokenPurpose
-from portal.accounts.passwords import verify_password
+from portal.accounts.models import TokenPurpose
+from portal.accounts.pages import form_page, message_page
 from portal.audit.services import record
 from portal.core.access import login_required, passed_second_factor, second_factor_redirect, start_session
+from portal.core.enums import Role
 from portal.core.i18n import current_lang
 from portal.core.timefmt import now_utc
 from portal.core.urls import safe_next
@@ -33,14 +33,6 @@ TOKEN_MESSAGES = {
     "expired": _l("This link has expired. Ask for a new one."),
 }
 
-
-def form_page(form, title, submit, lead=None, links=(), status=200):
-    return render_template("accounts/public/form.html", form=form, title=title, submit=submit, lead=lead,
-                           links=links), status
-
-
-def message_page(title, message, links=(), status=200):
-    return render_template("accounts/public/message.html", title=title, message=message, links=links), status
 
 
 # Sign-up
@@ -103,7 +95,7 @@ def login():
             start_session(user)
             db.session.commit()
             flash(_("You are logged in."))
-            return redirect(safe_next(request.args.get("next"), "accounts.me"))
+            return redirect(safe_next(request.args.get("next"), "mypage.index"))
     return form_page(form, _("Log in"), _("Log in"), links=[
         (url_for("accounts.forgot_password"), _("I forgot my password")),
         (url_for("accounts.signup"), _("Create an account")),
@@ -125,7 +117,7 @@ def second_factor_user():
 
 def nothing_owed():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.me"))
+        return redirect(url_for("mypage.index"))
     flash(_("Please log in again."), "warning")
     return redirect(url_for("accounts.login"))
 
@@ -149,7 +141,7 @@ def pass_second_factor(user, welcome: str | None = None) -> str:
     if welcome and not (problem or changes):
         flash(welcome)
     db.session.commit()
-    return safe_next(target, "admin.dashboard" if user.is_staff else "accounts.me")
+    return safe_next(target, "admin.dashboard" if user.is_staff else "mypage.index")
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
@@ -200,9 +192,9 @@ def totp_setup():
 def recovery_codes():
     codes = session.pop("recovery_codes", None)
     if not codes:
-        return redirect(url_for("accounts.me"))
+        return redirect(url_for("mypage.index"))
     return render_template("accounts/public/recovery_codes.html", codes=codes,
-                           next_url=safe_next(session.pop("next", None), "accounts.me"))
+                           next_url=safe_next(session.pop("next", None), "mypage.index"))
 
 
 @bp.post("/logout")
@@ -255,90 +247,6 @@ def reset_password(token):
     return form_page(form, _("Choose a new password"), _("Change password"))
 
 
-# My account
-
-
-@bp.get("/me")
-@login_required
-def me():
-    from portal.core.timefmt import now_utc
-    from portal.registrations.services import for_user, token_for
-
-    registrations = for_user(current_user)
-    now = now_utc()
-    from portal.comments.services import for_user as comments_for
-
-    return render_template("accounts/public/me.html", token_for=token_for, comments=comments_for(current_user),
-                           upcoming=[r for r in registrations if r.meeting.starts_at >= now],
-                           past=[r for r in registrations if r.meeting.starts_at < now])
-
-
-@bp.route("/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    form = ChangePasswordForm()
-    form.account_email = current_user.email
-    if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
-            form.current.errors.append(_("Your current password is not right."))
-        else:
-            services.change_password(current_user, form.password.data)
-            # this session continues (second factor included); every other one has ended
-            start_session(current_user._get_current_object(), second_factor=passed_second_factor(current_user))
-            db.session.commit()
-            flash(_("Your password has been changed. You have been logged out everywhere else."))
-            return redirect(url_for("accounts.me"))
-    return form_page(form, _("Change your password"), _("Change password"))
-
-
-@bp.route("/email", methods=["GET", "POST"])
-@login_required
-def change_email():
-    form = ChangeEmailForm()
-    if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
-            form.current.errors.append(_("Your current password is not right."))
-        else:
-            services.request_email_change(current_user, form.email.data)
-            db.session.commit()
-            flash(_("We have sent a link to the new address. Your email changes when you open it."))
-            return redirect(url_for("accounts.me"))
-    return form_page(form, _("Change your email address"), _("Send the link"))
-
-
-@bp.get("/email/confirm/<token>")
-def confirm_email_change(token):
-    try:
-        services.confirm_email_change(token)
-    except services.TokenError as error:
-        db.session.rollback()
-        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason], status=400)
-    db.session.commit()
-    return message_page(_("Your email address has been changed"), _("Use the new address when you log in."))
-
-
-@bp.route("/delete", methods=["GET", "POST"])
-@login_required
-def delete_account():
-    form = DeleteAccountForm()
-    if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
-            form.current.errors.append(_("Your current password is not right."))
-        elif services.is_last_admin(current_user):
-            form.current.errors.append(_("You are the only administrator. Make someone else an administrator "
-                                         "first."))
-        else:
-            services.delete_account(current_user)
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash(_("Your account has been deleted."))
-            return redirect(url_for("home.index"))
-    return form_page(form, _("Delete your account"), _("Delete my account"), lead=_(
-        "Your account and your saved details will be deleted. Registrations and comments you already sent are "
-        "kept by the city as its rules require."))
-
-
 # Staff invitations
 
 
@@ -374,7 +282,7 @@ def join_staff(invite, owner):
         if passed_second_factor(current_user):
             return redirect(pass_second_factor(current_user._get_current_object()))
         return second_factor_redirect()
-    roles = _(", ").join(str(ROLE_TITLES[Role(name)]) for name in invite.payload.get("roles", []))
+    roles = _(", ").join(str(Role(name).label) for name in invite.payload.get("roles", []))
     return form_page(form, _("Join the staff of the Kyoso Portal"), _("Accept the invitation"), lead=_(
         "You have been invited to work on the Kyoso Portal with this account as: %(roles)s. Staff pages need a "
         "second step: when you accept, you set up an authenticator app or enter its code.", roles=roles))
