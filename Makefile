@@ -67,9 +67,14 @@ database: python
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
-# After changing interface text: re-extract strings and rewrite the ja/en catalogs.
+# After changing interface text: the standard Babel cycle, with every option in pyproject.toml ([tool.babel.*],
+# shared with tests/test_i18n.py). Extract the strings to translations/messages.pot, merge them into the ja and en
+# catalogs (translators' edits and comments stay; a changed string comes back fuzzy for review), compile them.
+catalogs: export BABEL_PYPROJECT_TOML = pyproject.toml
 catalogs: python
-	$(BIN)/python tools/update_catalogs.py
+	$(BIN)/pybabel --quiet extract
+	$(BIN)/pybabel --quiet update
+	@$(MAKE) --no-print-directory translations
 
 # Code hygiene, also run by `make test` (so by CI): style and bugs (ruff), security smells in portal/
 # (bandit; waivers are `# nosec Bxxx` with the reason on the line above), known vulnerabilities in the

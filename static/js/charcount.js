@@ -1,17 +1,20 @@
 // Live character count for the comment text. Without JavaScript the field's hint states the limit.
+// The wording comes from the page (data-text-left, data-text-over: translated in the template).
 (function () {
   var field = document.getElementById("text");
   var output = document.getElementById("text-count");
   if (!field || !output) return;
   var limit = parseInt(output.getAttribute("data-limit"), 10);
-  var ja = document.documentElement.lang === "ja";
   var timer = null;
+  function fill(name, values) {
+    return output.getAttribute(name).replace(/\{(\w+)\}/g, function (all, key) { return values[key]; });
+  }
   function update() {
     var count = Array.from(field.value).length;
     var left = limit - count;
-    output.textContent = ja
-      ? (left >= 0 ? count + "文字(あと" + left + "文字)" : count + "文字(" + (-left) + "文字多すぎます)")
-      : (left >= 0 ? count + " characters (" + left + " left)" : count + " characters (" + (-left) + " too many)");
+    output.textContent = left >= 0
+      ? fill("data-text-left", { count: count, left: left })
+      : fill("data-text-over", { count: count, over: -left });
     output.classList.toggle("over-limit", left < 0);
   }
   output.hidden = false;
