@@ -78,9 +78,11 @@ catalogs: python
 
 # Code hygiene, also run by `make test` (so by CI): style and bugs (ruff), security smells in portal/
 # (bandit; waivers are `# nosec Bxxx` with the reason on the line above), known vulnerabilities in the
-# installed dependencies (pip-audit; waivers with reasons in tools/audit-waivers.txt).
+# installed dependencies (pip-audit; waivers with reasons in tools/audit-waivers.txt), and the layers: imports
+# only run downwards (import-linter; the contract is [tool.importlinter] in pyproject.toml, docs/architecture.md).
 lint: python
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive portal
 	$(BIN)/python tools/audit.py
 
