@@ -1,16 +1,15 @@
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from portal.accounts.passwords import password_problem
+from portal.core.normalize import tidy
 
 
 def tidy_email(value):
     """Full-width characters and stray spaces are common when typing on a phone: normalise before checking."""
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+    return tidy(value) if isinstance(value, str) else value
 
 
 EMAIL = [InputRequired(_l("Enter your email address.")), Length(max=254),

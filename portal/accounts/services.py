@@ -10,10 +10,12 @@ from datetime import timedelta
 
 import pyotp
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import OneTimeToken, RecoveryCode, TokenPurpose, User, UserRole
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.core.enums import Role
+from portal.core.normalize import tidy
 from portal.core.timefmt import now_utc
 from portal.core.urls import external_url
 from portal.extensions import db
@@ -28,16 +30,27 @@ TOKEN_HOURS = {
 RECOVERY_CODES = 10
 
 
+class AccountError(Exception):
+    """A change the account rules refuse; its text is the message for the person."""
+
+
 class TokenError(Exception):
-    """reason: 'invalid', 'used' or 'expired'."""
+    """A link from an email that does not work: reason 'invalid', 'used' or 'expired', with its message."""
+
+    MESSAGES = {
+        "invalid": _l("This link is not valid. Check that you copied the whole link from the email."),
+        "used": _l("This link has already been used. Each link works only once."),
+        "expired": _l("This link has expired. Ask for a new one."),
+    }
 
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+        self.message = self.MESSAGES[reason]
 
 
 def normalise_email(email: str) -> str:
-    return unicodedata.normalize("NFKC", email or "").strip().lower()
+    return tidy(email).lower()
 
 
 def find_user(email: str) -> User | None:
@@ -194,6 +207,8 @@ def is_last_admin(user: User) -> bool:
 
 
 def delete_account(user: User) -> None:
+    if is_last_admin(user):
+        raise AccountError(_l("You are the only administrator. Make someone else an administrator first."))
     db.session.delete(user)
 
 
@@ -242,7 +257,7 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def use_recovery_code(user: User, code: str) -> bool:
-    digest = _digest(unicodedata.normalize("NFKC", code or "").strip().lower())
+    digest = _digest(tidy(code).lower())
     for recovery in user.recovery_codes:
         if recovery.used_at is None and secrets.compare_digest(recovery.code_hash, digest):
             recovery.used_at = now_utc()
@@ -279,6 +294,13 @@ def set_roles(user: User, roles: set[str]) -> dict:
         end_all_sessions(user)
     db.session.flush()
     return {"roles": [before, sorted(roles)]}
+
+
+def change_roles(user: User, roles: set[str], by: User) -> dict:
+    """An administrator changes someone's roles (set_roles); nobody takes the administrator role from themselves."""
+    if user.id == by.id and Role.ADMIN.value not in roles:
+        raise AccountError(_l("You cannot take the administrator role away from yourself."))
+    return set_roles(user, roles)
 
 
 def invite_staff(email: str, roles: set[str], inviter: User) -> User | None:

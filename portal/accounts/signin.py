@@ -2,7 +2,6 @@
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from portal.accounts import bp, services
@@ -16,7 +15,7 @@ from portal.accounts.forms import (
     SignUpForm,
 )
 from portal.accounts.models import TokenPurpose
-from portal.accounts.pages import form_page, message_page
+from portal.accounts.pages import broken_link_page, form_page, message_page
 from portal.audit.services import record
 from portal.core.access import login_required, passed_second_factor, second_factor_redirect, start_session
 from portal.core.enums import Role
@@ -27,12 +26,6 @@ from portal.extensions import db, limiter
 
 AUTH_LIMIT = "10 per minute; 60 per hour"
 MFA_PENDING_SECONDS = 600
-TOKEN_MESSAGES = {
-    "invalid": _l("This link is not valid. Check that you copied the whole link from the email."),
-    "used": _l("This link has already been used. Each link works only once."),
-    "expired": _l("This link has expired. Ask for a new one."),
-}
-
 
 
 # Sign-up
@@ -65,8 +58,7 @@ def verify_email(token):
         services.verify_email(token)
     except services.TokenError as error:
         db.session.rollback()
-        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason],
-                            links=[(url_for("accounts.signup"), _("Sign up again"))], status=400)
+        return broken_link_page(error, links=[(url_for("accounts.signup"), _("Sign up again"))])
     db.session.commit()
     flash(_("Your email address is confirmed. You can log in now."))
     return redirect(url_for("accounts.login"))
@@ -131,7 +123,7 @@ def pass_second_factor(user, welcome: str | None = None) -> str:
         try:
             changes = services.accept_invitation(user, invite_id)
         except services.TokenError as error:
-            problem = TOKEN_MESSAGES[error.reason]
+            problem = str(error.message)  # a plain string in the session
     start_session(user, second_factor=True)  # clears the session: flash after it
     if problem:
         flash(problem, "error")
@@ -236,8 +228,7 @@ def reset_password(token):
     try:
         services.peek_token(TokenPurpose.RESET_PASSWORD, token)
     except services.TokenError as error:
-        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason],
-                            links=[(url_for("accounts.forgot_password"), _("Ask for a new link"))], status=400)
+        return broken_link_page(error, links=[(url_for("accounts.forgot_password"), _("Ask for a new link"))])
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
@@ -255,7 +246,7 @@ def accept_invite(token):
     try:
         invite = services.peek_token(TokenPurpose.INVITE, token)
     except services.TokenError as error:
-        return message_page(_("The link did not work"), TOKEN_MESSAGES[error.reason], status=400)
+        return broken_link_page(error)
     owner = services.find_user(invite.email)
     if owner is not None:
         return join_staff(invite, owner)

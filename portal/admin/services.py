@@ -46,3 +46,7 @@ def drafts_waiting() -> dict:
 def staff_members():
     query = sa.select(User).where(sa.exists().where(UserRole.user_id == User.id)).order_by(User.display_name)
     return db.session.scalars(query).all()
+
+
+def consultations_newest_first():
+    return db.session.scalars(sa.select(Consultation).order_by(Consultation.opens_at.desc())).all()

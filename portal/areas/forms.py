@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.areas.models import DISTRICT_TITLES
+from portal.areas.models import DistrictType
 from portal.core.forms import ChoiceField, OptionalSelectField
 
 
@@ -14,7 +14,7 @@ class AreaForm(FlaskForm):
         description=_l("Used in the address, e.g. suwa gives /areas/suwa."))
     name_ja = StringField(_l("Name (Japanese)"), [InputRequired(_l("Enter the name in Japanese.")), Length(max=120)])
     name_en = StringField(_l("Name (English)"), [Optional(), Length(max=120)])
-    district_type = ChoiceField(_l("District type"), [InputRequired()], choices=[(k.value, t) for k, t in DISTRICT_TITLES.items()])
+    district_type = ChoiceField(_l("District type"), [InputRequired()], choices=DistrictType.choices())
     covers_ja = TextAreaField(_l("Addresses and schools covered (Japanese)"), [Optional(), Length(max=2000)])
     covers_en = TextAreaField(_l("Addresses and schools covered (English)"), [Optional(), Length(max=2000)])
     population = IntegerField(_l("Approximate population"), [Optional(), NumberRange(min=0, max=10_000_000)])

@@ -1,25 +1,27 @@
-"""Staff pages for areas (/admin/areas) and venues (/admin/areas/venues) (editors)."""
+"""Staff pages for areas (/admin/areas) and venues (/admin/areas/venues) (editors).
+
+Both are kept the same way: one flow (`_form_page`, `_state`), with what differs in a `_Pages`."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from portal.areas import manage_services as services
 from portal.areas.forms import AreaForm, VenueForm
 from portal.areas.models import Area, Venue
-from portal.audit.services import record, record_state
+from portal.audit.services import record_state
 from portal.core.access import require_roles
 from portal.core.enums import Role
-from portal.core.forms import apply
-from portal.core.reference import STATE_ACTIONS, change_state, choosable, list_page, retire_panel
+from portal.core.forms import form_values
+from portal.core.reference import STATE_ACTIONS, NameTaken, change_state, choosable, list_page, retire_panel
 from portal.extensions import db
 
 bp = Blueprint("areas_admin", __name__, url_prefix="/admin/areas")
 bp.before_request(require_roles(Role.EDITOR))
-
-AREA_FIELDS = ("slug", "name_ja", "name_en", "district_type", "covers_ja", "covers_en", "population",
-               "is_model_area", "description_ja", "description_en")
-VENUE_FIELDS = ("name_ja", "name_en", "address_ja", "address_en", "access_ja", "access_en", "step_free",
-                "accessible_toilet", "hearing_loop", "nursing_room", "parking")
 
 
 @bp.get("/")
@@ -38,99 +40,88 @@ def venues():
                      row="areas/manage/_venue_row.html")
 
 
-def _save_area(form, area: Area | None):
-    creating = area is None
-    clash = db.session.scalar(sa.select(Area).where(Area.slug == form.slug.data, Area.id != (area.id if area else -1)))
-    if clash is not None:
-        form.slug.errors.append(_("Another area already uses this short name."))
-        return None
-    if creating:
-        area = Area(position=db.session.scalar(sa.select(sa.func.count(Area.id))))
-        db.session.add(area)
-    apply(form, area, AREA_FIELDS)
-    area.is_model_area = bool(form.is_model_area.data)
-    record("create" if creating else "update", area)
-    db.session.commit()
-    flash(_("The area has been saved."), "success")
-    return redirect(url_for("areas_admin.index"))
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new_area():
-    form = AreaForm()
-    if form.validate_on_submit() and (response := _save_area(form, None)):
-        return response
-    return render_template("admin/form.html", form=form, title=_("New area"), submit=_("Save"),
-                           back=url_for("areas_admin.index"))
-
-
-@bp.route("/<int:area_id>", methods=["GET", "POST"])
-def edit_area(area_id: int):
-    area = db.session.get(Area, area_id) or abort(404)
-    form = AreaForm(obj=area)
-    if form.validate_on_submit() and (response := _save_area(form, area)):
-        return response
-    return render_template("admin/form.html", form=form, title=area.name_ja, submit=_("Save changes"),
-                           back=url_for("areas_admin.index"),
-                           retire=retire_panel(area, "areas_admin.area_state", area_id=area.id))
-
-
-@bp.post(f"/<int:area_id>/<{STATE_ACTIONS}:action>")
-def area_state(area_id: int, action: str):
-    return change_state(db.session.get(Area, area_id) or abort(404), action,
-                        url_for("areas_admin.edit_area", area_id=area_id), url_for("areas_admin.index"),
-                        audit=record_state)
-
-
-def _venue_form(venue=None):
+def _venue_form(venue: Venue | None) -> VenueForm:
     form = VenueForm(obj=venue, data=None if venue is None else {"area": venue.area_id})
     areas = db.session.scalars(sa.select(Area).order_by(Area.position)).all()
     form.area.set_choices((a.id, a.name_ja) for a in choosable(areas, keep={getattr(venue, "area_id", None)}))
     return form
 
 
-def _save_venue(form, venue: Venue | None):
-    creating = venue is None
-    venue = venue or Venue()
-    if creating:
-        db.session.add(venue)
-    apply(form, venue, VENUE_FIELDS)
-    for name in ("step_free", "accessible_toilet", "hearing_loop", "nursing_room", "parking"):
-        setattr(venue, name, bool(getattr(form, name).data))
-    venue.area_id = form.area.data
-    try:
-        record("create" if creating else "update", venue)
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        form.name_ja.errors.append(_("Another venue already has this name."))
-        return None
-    flash(_("The venue has been saved."), "success")
-    return redirect(url_for("areas_admin.venues"))
+@dataclass(frozen=True)
+class _Pages:
+    """What differs between the area pages and the venue pages."""
+
+    model: type
+    make_form: Callable  # (row or None) -> the form
+    values: Callable  # form -> the values `save` takes
+    save: Callable  # (row or None, values) -> row; raises NameTaken
+    list_endpoint: str
+    edit_endpoint: str
+    state_endpoint: str
+    id_arg: str
+    new_title: str
+    saved: str
+
+
+AREAS = _Pages(Area, lambda area: AreaForm(obj=area), lambda form: form_values(form, services.AREA_FIELDS),
+               services.save_area, "areas_admin.index", "areas_admin.edit_area", "areas_admin.area_state", "area_id",
+               _l("New area"), _l("The area has been saved."))
+VENUES = _Pages(Venue, _venue_form, lambda form: {**form_values(form, services.VENUE_FIELDS), "area_id": form.area.data},
+                services.save_venue, "areas_admin.venues", "areas_admin.edit_venue", "areas_admin.venue_state",
+                "venue_id", _l("New venue"), _l("The venue has been saved."))
+
+
+def _form_page(pages: _Pages, row_id: int | None):
+    """The new or edit page: save, commit once and go back to the list; or the form again with what was typed."""
+    row = None if row_id is None else db.get_or_404(pages.model, row_id)
+    form = pages.make_form(row)
+    if form.validate_on_submit():
+        try:
+            pages.save(row, pages.values(form))
+        except NameTaken as taken:
+            form[taken.field].errors.append(str(taken))
+        else:
+            db.session.commit()
+            flash(str(pages.saved), "success")
+            return redirect(url_for(pages.list_endpoint))
+    back = url_for(pages.list_endpoint)
+    if row is None:
+        return render_template("admin/form.html", form=form, title=str(pages.new_title), submit=_("Save"), back=back)
+    return render_template("admin/form.html", form=form, title=row.name_ja, submit=_("Save changes"), back=back,
+                           retire=retire_panel(row, pages.state_endpoint, **{pages.id_arg: row.id}))
+
+
+def _state(pages: _Pages, row_id: int, action: str):
+    return change_state(db.get_or_404(pages.model, row_id), action,
+                        url_for(pages.edit_endpoint, **{pages.id_arg: row_id}), url_for(pages.list_endpoint),
+                        audit=record_state)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_area():
+    return _form_page(AREAS, None)
+
+
+@bp.route("/<int:area_id>", methods=["GET", "POST"])
+def edit_area(area_id: int):
+    return _form_page(AREAS, area_id)
+
+
+@bp.post(f"/<int:area_id>/<{STATE_ACTIONS}:action>")
+def area_state(area_id: int, action: str):
+    return _state(AREAS, area_id, action)
 
 
 @bp.route("/venues/new", methods=["GET", "POST"])
 def new_venue():
-    form = _venue_form()
-    if form.validate_on_submit() and (response := _save_venue(form, None)):
-        return response
-    return render_template("admin/form.html", form=form, title=_("New venue"), submit=_("Save"),
-                           back=url_for("areas_admin.venues"))
+    return _form_page(VENUES, None)
 
 
 @bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
 def edit_venue(venue_id: int):
-    venue = db.session.get(Venue, venue_id) or abort(404)
-    form = _venue_form(venue)
-    if form.validate_on_submit() and (response := _save_venue(form, venue)):
-        return response
-    return render_template("admin/form.html", form=form, title=venue.name_ja, submit=_("Save changes"),
-                           back=url_for("areas_admin.venues"),
-                           retire=retire_panel(venue, "areas_admin.venue_state", venue_id=venue.id))
+    return _form_page(VENUES, venue_id)
 
 
 @bp.post(f"/venues/<int:venue_id>/<{STATE_ACTIONS}:action>")
 def venue_state(venue_id: int, action: str):
-    return change_state(db.session.get(Venue, venue_id) or abort(404), action,
-                        url_for("areas_admin.edit_venue", venue_id=venue_id), url_for("areas_admin.venues"),
-                        audit=record_state)
+    return _state(VENUES, venue_id, action)

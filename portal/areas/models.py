@@ -1,24 +1,16 @@
-import enum
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import TitledEnum
 from portal.extensions import db
 
 
-class DistrictType(enum.StrEnum):
-    EXISTING = "existing"  # 既存地区
-    MIXED = "mixed"  # 既存・NT混合地区
-    NEW_TOWN = "new_town"  # NT (多摩ニュータウン) 地区
-
-
-DISTRICT_TITLES = {
-    DistrictType.EXISTING: _l("Established district"),
-    DistrictType.MIXED: _l("Mixed established and New Town district"),
-    DistrictType.NEW_TOWN: _l("New Town district"),
-}
+class DistrictType(TitledEnum):
+    EXISTING = "existing", _l("Established district")  # 既存地区
+    MIXED = "mixed", _l("Mixed established and New Town district")  # 既存・NT混合地区
+    NEW_TOWN = "new_town", _l("New Town district")  # NT (多摩ニュータウン) 地区
 
 
 class Area(db.Model):
@@ -47,7 +39,7 @@ class Area(db.Model):
 
     @property
     def district_title(self):
-        return DISTRICT_TITLES[self.district_type]
+        return DistrictType(self.district_type).label
 
     def __repr__(self) -> str:
         return f"<Area {self.slug}>"

@@ -4,9 +4,9 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_login import current_user
 
 from portal.audit.models import AuditEntry
+from portal.core.access import ACTOR
 from portal.extensions import db
 
 SKIP = {"created_at", "updated_at", "password_hash", "totp_secret", "totp_last_step", "session_version"}
@@ -50,15 +50,16 @@ def snapshot(obj) -> dict:
 
 def record(action: str, obj=None, changes: dict | None = None, *, object_type: str | None = None,
            label: str = "", actor=None) -> AuditEntry:
-    """Add an audit entry in the current transaction (flush only)."""
-    actor = actor if actor is not None else current_user
+    """Add an audit entry in the current transaction (flush only). The actor, unless given, is the person the
+    access check let into this request (portal.core.access.ACTOR); nobody there means "system" (a CLI command)."""
+    actor = actor if actor is not None else db.session.info.get(ACTOR)
     if obj is not None and changes is None:
         changes = pending_changes(obj)
     if obj is not None and obj.id is None:
         db.session.flush()
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
-        actor_name=f"{actor.display_name} <{actor.email}>" if getattr(actor, "is_authenticated", False) else "system",
+        actor_name=f"{actor.display_name} <{actor.email}>" if actor is not None else "system",
         action=action,
         object_type=object_type or (obj.__tablename__ if obj is not None else ""),
         object_id=getattr(obj, "id", None),
@@ -83,3 +84,23 @@ def _label(obj) -> str:
         if value:
             return str(value)
     return f"#{obj.id}"
+
+
+# The log for administrators
+
+
+def object_types() -> list[str]:
+    """The kinds of thing the log holds entries for, to filter by."""
+    return db.session.scalars(sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
+
+
+def entries(who: str | None = None, action: str | None = None, object_type: str | None = None) -> sa.Select:
+    """The entries, newest first, by a part of the staff member's name or email, an action and a kind of thing."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if who and who.strip():
+        query = query.where(AuditEntry.actor_name.contains(who.strip()))
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    return query

@@ -1,12 +1,13 @@
 """/admin/accommodations: the 合理的配慮 catalogue (editors and administrators)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.audit.services import record_state
 from portal.catalogue import bp, services
 from portal.catalogue.forms import AccommodationForm
-from portal.core.reference import STATE_ACTIONS, change_state, list_page, retire_panel
+from portal.core.forms import form_values
+from portal.core.reference import STATE_ACTIONS, NameTaken, change_state, list_page, retire_panel
 from portal.extensions import db
 from portal.meetings.models import Accommodation
 
@@ -23,14 +24,6 @@ def index():
                      row="admin/_accommodation_row.html")
 
 
-def _values(form) -> dict:
-    values = {}
-    for name in FIELDS:
-        value = getattr(form, name).data
-        values[name] = (value.strip() or None) if isinstance(value, str) else value
-    return values
-
-
 def _page(form, title, accommodation=None):
     return render_template("admin/form.html", form=form, title=title, submit=_("Save"),
                            back=url_for("catalogue.index"),
@@ -42,10 +35,11 @@ def _page(form, title, accommodation=None):
 def new():
     form = AccommodationForm()
     if form.validate_on_submit():
-        if services.code_taken(form.code.data):
-            form.code.errors.append(_("Another kind of support already uses this code."))
+        try:
+            accommodation = services.save_accommodation(None, {"code": form.code.data, **form_values(form, FIELDS)})
+        except NameTaken as taken:
+            form[taken.field].errors.append(str(taken))
         else:
-            accommodation = services.save_accommodation(None, {"code": form.code.data, **_values(form)})
             db.session.commit()
             flash(_("The kind of support has been saved."), "success")
             return redirect(url_for("catalogue.edit", accommodation_id=accommodation.id))
@@ -54,11 +48,11 @@ def new():
 
 @bp.route("/<int:accommodation_id>", methods=["GET", "POST"])
 def edit(accommodation_id: int):
-    accommodation = db.session.get(Accommodation, accommodation_id) or abort(404)
+    accommodation = db.get_or_404(Accommodation, accommodation_id)
     form = AccommodationForm(obj=accommodation)
     del form.code  # the meeting search links by code: it stays as it was made
     if form.validate_on_submit():
-        services.save_accommodation(accommodation, _values(form))
+        services.save_accommodation(accommodation, form_values(form, FIELDS))
         db.session.commit()
         flash(_("The kind of support has been saved."), "success")
         return redirect(url_for("catalogue.edit", accommodation_id=accommodation.id))
@@ -68,6 +62,6 @@ def edit(accommodation_id: int):
 
 @bp.post(f"/<int:accommodation_id>/<{STATE_ACTIONS}:action>")
 def state(accommodation_id: int, action: str):
-    return change_state(db.session.get(Accommodation, accommodation_id) or abort(404), action,
+    return change_state(db.get_or_404(Accommodation, accommodation_id), action,
                         url_for("catalogue.edit", accommodation_id=accommodation_id), url_for("catalogue.index"),
                         audit=record_state)

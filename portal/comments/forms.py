@@ -6,7 +6,9 @@ from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaFi
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from portal.accounts.forms import tidy_email
-from portal.comments.models import ELIGIBILITY_TITLES
+from portal.accounts.services import normalise_email
+from portal.comments import services
+from portal.comments.models import Eligibility, ResponseCategory
 from portal.core.forms import CheckboxesField, ChoiceField, OptionalSelectField, QueryForm
 from portal.core.normalize import is_japanese_phone, normalise_phone
 
@@ -43,7 +45,7 @@ class CommentForm(FlaskForm):
     phone = StringField(_l("Phone number"), [Optional(), Length(max=20)],
                         filters=[lambda v: normalise_phone(v) if v and v.strip() else None])
     eligibility = RadioField(_l("You are"), [InputRequired(_l("Choose how you are connected to the city."))],
-                             choices=[(k.value, t) for k, t in ELIGIBILITY_TITLES.items()])
+                             choices=Eligibility.choices())
     help_needed = CheckboxesField(_l("Help you need for the reply or to take part (optional)"), choices=HELP_CHOICES)
 
     def __init__(self, *args, consultation=None, **kwargs):
@@ -52,7 +54,7 @@ class CommentForm(FlaskForm):
         limit = current_app.config["COMMENT_MAX_CHARS"]
         self.text.description = _l("Up to %(num)s characters.", num=f"{limit:,}")
         if consultation is not None:
-            self.section.set_choices((s.id, s.title_ja) for s in consultation_sections(consultation))
+            self.section.set_choices((s.id, s.title_ja) for s in services.sections(consultation))
             if consultation.require_address:
                 self.address.flags.required = True
 
@@ -78,15 +80,13 @@ class CommentForm(FlaskForm):
             valid = False
         return valid
 
-
-def consultation_sections(consultation):
-    import sqlalchemy as sa
-
-    from portal.comments.models import ConsultationSection
-    from portal.extensions import db
-
-    return db.session.scalars(sa.select(ConsultationSection).where(ConsultationSection.consultation_id == consultation.id)
-                              .order_by(ConsultationSection.position, ConsultationSection.id)).all()
+    def submission_values(self) -> dict:
+        """What the person wrote, as the plain values of services.Submission (and of a Transcription)."""
+        return dict(text=services.clean_text(self.text.data), name=self.name.data.strip(),
+                    address=(self.address.data or "").strip() or None,
+                    email=normalise_email(self.email.data) if self.email.data else None, phone=self.phone.data,
+                    eligibility=self.eligibility.data, section_id=self.section.data,
+                    help_needed=", ".join(self.help_needed.data or []) or None)
 
 
 class StatusLookupForm(FlaskForm):
@@ -100,9 +100,8 @@ class ResultsFilterForm(QueryForm):
     category = ChoiceField(_l("How the opinion was handled"), default="")
 
     def __init__(self, formdata, consultation, **kwargs):
-        from portal.comments.models import CATEGORY_TITLES
         from portal.core.i18n import tr_text
 
         super().__init__(formdata, **kwargs)
-        self.section.set_choices((s.id, tr_text(s, "title")) for s in consultation_sections(consultation))
-        self.category.choices = [("", _l("All"))] + [(k.value, t) for k, t in CATEGORY_TITLES.items()]
+        self.section.set_choices((s.id, tr_text(s, "title")) for s in services.sections(consultation))
+        self.category.choices = [("", _l("All"))] + ResponseCategory.choices()

@@ -1,13 +1,12 @@
 """Moderators' pages for one consultation's comments: queue, moderation, opinions and responses, results."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.audit.services import record
 from portal.comments import services
-from portal.comments.forms import consultation_sections
 from portal.comments.manage_forms import (
     GroupForm,
     ModerationForm,
@@ -17,7 +16,8 @@ from portal.comments.manage_forms import (
     ResultsForm,
     SectionForm,
 )
-from portal.comments.models import Comment, ConsultationSection, Opinion, OpinionGroup
+from portal.comments.models import Comment, Opinion
+from portal.consultations import services as consultations
 from portal.consultations.models import Consultation
 from portal.core.access import require_roles
 from portal.core.downloads import download
@@ -31,23 +31,9 @@ bp = Blueprint("comments_admin", __name__, url_prefix="/admin/consultations/<int
 bp.before_request(require_roles(Role.MODERATOR))
 
 
-def _consultation(consultation_id: int) -> Consultation:
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None:
-        abort(404)
-    return consultation
-
-
 def _comment(consultation: Consultation, comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.consultation_id != consultation.id:
-        abort(404)
-    return comment
-
-
-def _groups(consultation):
-    return db.session.scalars(sa.select(OpinionGroup).where(OpinionGroup.consultation_id == consultation.id)
-                              .order_by(OpinionGroup.id)).all()
+    """A comment on this consultation."""
+    return db.one_or_404(sa.select(Comment).where(Comment.id == comment_id, Comment.consultation_id == consultation.id))
 
 
 def _opinion_form(consultation, opinion=None, **kwargs) -> OpinionForm:
@@ -57,14 +43,14 @@ def _opinion_form(consultation, opinion=None, **kwargs) -> OpinionForm:
                 "response_ja": opinion.response_ja, "response_en": opinion.response_en,
                 "category": opinion.category.value if opinion.category else ""}
     form = OpinionForm(data=data, **kwargs)
-    form.section.set_choices((s.id, s.title_ja) for s in consultation_sections(consultation))
-    form.group.set_choices((g.id, g.title_ja) for g in _groups(consultation))
+    form.section.set_choices((s.id, s.title_ja) for s in services.sections(consultation))
+    form.group.set_choices((g.id, g.title_ja) for g in services.groups(consultation))
     return form
 
 
 @bp.get("/comments")
 def queue(consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     form = QueueFilterForm(request.args)
     form.validate()
     query = sa.select(Comment).where(Comment.consultation_id == consultation.id).order_by(Comment.created_at)
@@ -79,12 +65,12 @@ def queue(consultation_id: int):
 
 @bp.route("/comments/<int:comment_id>", methods=["GET", "POST"])
 def moderate(consultation_id: int, comment_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     comment = _comment(consultation, comment_id)
     form = ModerationForm(data=None if request.method == "POST" else {
         "public_text": comment.public_text or comment.text, "section": comment.section_id,
         "exclusion_reason": comment.exclusion_reason})
-    form.section.set_choices((s.id, s.title_ja) for s in consultation_sections(consultation))
+    form.section.set_choices((s.id, s.title_ja) for s in services.sections(consultation))
     if request.method == "GET":
         record("view", comment, {}, label=comment.receipt_number)  # it shows the submitter's details
         db.session.commit()
@@ -113,37 +99,33 @@ def _moderation_page(consultation, comment, form, opinion_form=None):
 @bp.post("/comments/<int:comment_id>/opinions")
 def add_opinion(consultation_id: int, comment_id: int):
     """Split a long comment: each point becomes an opinion with its own response."""
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     comment = _comment(consultation, comment_id)
     form = _opinion_form(consultation, prefix="new")
     if not form.validate():
         moderation = ModerationForm(data={"public_text": comment.public_text or comment.text})
-        moderation.section.set_choices((s.id, s.title_ja) for s in consultation_sections(consultation))
+        moderation.section.set_choices((s.id, s.title_ja) for s in services.sections(consultation))
         return _moderation_page(consultation, comment, moderation, form), 400
-    opinion = Opinion(comment_id=comment.id, consultation_id=consultation.id, position=len(comment.opinions))
-    _apply_opinion(opinion, form)
-    db.session.add(opinion)
-    record("create", opinion, label=comment.receipt_number)
+    services.add_opinion(comment, _opinion_data(form))
     db.session.commit()
     flash(_("The opinion has been added."))
     return redirect(url_for("comments_admin.moderate", consultation_id=consultation.id, comment_id=comment.id))
 
 
-def _apply_opinion(opinion, form):
-    services.edit_opinion(opinion, form.summary.data, form.section.data, form.group.data, form.response_ja.data,
-                          form.response_en.data, form.category.data)
+def _opinion_data(form) -> services.OpinionData:
+    return services.OpinionData(summary=form.summary.data, section_id=form.section.data, group_id=form.group.data,
+                                response_ja=form.response_ja.data, response_en=form.response_en.data,
+                                category=form.category.data)
 
 
 @bp.post("/opinions/<int:opinion_id>")
 def edit_opinion(consultation_id: int, opinion_id: int):
-    consultation = _consultation(consultation_id)
-    opinion = db.session.get(Opinion, opinion_id)
-    if opinion is None or opinion.consultation_id != consultation.id:
-        abort(404)
+    consultation = db.get_or_404(Consultation, consultation_id)
+    opinion = db.one_or_404(sa.select(Opinion).where(Opinion.id == opinion_id,
+                                                     Opinion.consultation_id == consultation.id))
     form = _opinion_form(consultation, prefix=f"o{opinion.id}")
     if form.validate():
-        _apply_opinion(opinion, form)
-        record("update", opinion, label=opinion.comment.receipt_number)
+        services.edit_opinion(opinion, _opinion_data(form))
         db.session.commit()
         flash(_("The opinion and its response have been saved."))
     else:
@@ -153,21 +135,23 @@ def edit_opinion(consultation_id: int, opinion_id: int):
 
 @bp.route("/comments/new", methods=["GET", "POST"])
 def transcribe(consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     form = PaperCommentForm(consultation=consultation)
     del form.attachment, form.website, form.step, form.form_token, form.started, form.attachment_ref
     if form.validate_on_submit():
         scan = None
-        file = form.scan.data
-        if file is not None and getattr(file, "filename", ""):
+        if uploads.chosen(form.scan.data):
             try:
-                filename = uploads.safe_display_name(file.filename)
-                content, kind = services.check_attachment(file.stream)
-                scan = (uploads.store(content), filename, kind)
+                scan = uploads.intake(form.scan.data, uploads.PDF_OR_IMAGE,
+                                      limit=current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
             except uploads.UploadError as error:
                 form.scan.errors.append(str(error))
         if not form.scan.errors:
-            comment = services.transcribe(consultation, form, current_user, scan)
+            attachment = dict(attachment_name=scan.stored_name, attachment_filename=scan.filename,
+                              attachment_type=scan.mime_type) if scan else {}
+            data = services.Transcription(**form.submission_values(), **attachment, channel=form.channel.data,
+                                          received_on=form.received_on.data)
+            comment = services.transcribe(consultation, data, current_user.id)
             db.session.commit()
             flash(_("The comment has been entered with receipt number %(number)s.", number=comment.receipt_number))
             return redirect(url_for("comments_admin.queue", consultation_id=consultation.id))
@@ -178,51 +162,41 @@ def transcribe(consultation_id: int):
 
 @bp.route("/groups", methods=["GET", "POST"])
 def groups(consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     form = GroupForm()
     if form.validate_on_submit():
-        group = OpinionGroup(consultation_id=consultation.id, title_ja=form.title_ja.data.strip(),
-                             response_ja=(form.response_ja.data or "").strip() or None,
-                             response_en=(form.response_en.data or "").strip() or None,
-                             category=form.category.data or None)
-        db.session.add(group)
-        record("create", group)
+        services.add_group(consultation, form.title_ja.data, form.response_ja.data, form.response_en.data,
+                           form.category.data)
         db.session.commit()
         flash(_("The group has been saved. Choose it on each opinion it answers."))
         return redirect(url_for("comments_admin.groups", consultation_id=consultation.id))
     return render_template("comments/manage/groups.html", consultation=consultation, form=form,
-                           groups=_groups(consultation))
+                           groups=services.groups(consultation))
 
 
 @bp.route("/sections", methods=["GET", "POST"])
 def sections(consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     form = SectionForm()
     if form.validate_on_submit():
-        section = ConsultationSection(consultation_id=consultation.id, title_ja=form.title_ja.data.strip(),
-                                      title_en=(form.title_en.data or "").strip() or None,
-                                      position=len(consultation_sections(consultation)))
-        db.session.add(section)
-        record("create", section)
+        services.add_section(consultation, form.title_ja.data, form.title_en.data)
         db.session.commit()
         flash(_("The part has been added."))
         return redirect(url_for("comments_admin.sections", consultation_id=consultation.id))
     return render_template("comments/manage/sections.html", consultation=consultation, form=form,
-                           sections=consultation_sections(consultation))
+                           sections=services.sections(consultation))
 
 
 @bp.route("/results", methods=["GET", "POST"])
 def results(consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     form = ResultsForm(obj=consultation)
     if form.validate_on_submit():
-        consultation.changes_ja = (form.changes_ja.data or "").strip() or None
-        consultation.changes_en = (form.changes_en.data or "").strip() or None
-        record("update", consultation)
+        services.save_changes(consultation, form.changes_ja.data, form.changes_en.data)
         if request.form.get("action") == "publish":
             try:
-                services.publish_results(consultation)
-            except services.SubmissionError as error:
+                consultations.publish_results(consultation)
+            except consultations.ResultsNotPublishable as error:
                 form.changes_ja.errors.append(str(error))
                 return render_template("comments/manage/results.html", consultation=consultation, form=form,
                                        counts=services.result_counts(consultation.id)), 400
@@ -235,7 +209,7 @@ def results(consultation_id: int):
 
 @bp.get("/comments.csv")
 def export(consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = db.get_or_404(Consultation, consultation_id)
     record("export", consultation, {}, object_type="comments", label=consultation.title_ja)
     db.session.commit()
     return download(services.comments_csv(consultation), f"comments-{consultation.id}.csv")

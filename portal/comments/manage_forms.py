@@ -5,10 +5,10 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.comments.forms import CommentForm
-from portal.comments.models import CATEGORY_TITLES, CHANNEL_TITLES, COMMENT_STATUS_TITLES, CommentChannel
+from portal.comments.models import CommentChannel, CommentStatus, ResponseCategory
 from portal.core.forms import ChoiceField, OptionalSelectField, QueryForm
 
-CATEGORY_CHOICES = [("", _l("Not decided yet"))] + [(k.value, t) for k, t in CATEGORY_TITLES.items()]
+CATEGORY_CHOICES = [("", _l("Not decided yet"))] + ResponseCategory.choices()
 
 
 class QueueFilterForm(QueryForm):
@@ -17,7 +17,7 @@ class QueueFilterForm(QueryForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.status.choices = [("", _l("Any status"))] + [(k.value, t) for k, t in COMMENT_STATUS_TITLES.items()]
+        self.status.choices = [("", _l("Any status"))] + CommentStatus.choices()
 
 
 class ModerationForm(FlaskForm):
@@ -59,7 +59,7 @@ class ResultsForm(FlaskForm):
 class PaperCommentForm(CommentForm):
     """A comment that came on paper, by post, fax or at the counter, typed in by a moderator."""
 
-    channel = ChoiceField(_l("How it arrived"), choices=[(c.value, CHANNEL_TITLES[c]) for c in CommentChannel
-                                                         if c != CommentChannel.WEB])
+    channel = ChoiceField(_l("How it arrived"), choices=CommentChannel.choices(
+        [c for c in CommentChannel if c != CommentChannel.WEB]))
     received_on = DateField(_l("Date received"), [InputRequired(_l("Enter the date it arrived."))])
     scan = FileField(_l("Scan of the original (private)"), description=_l("A PDF, PNG or JPEG file of at most 5 MB."))

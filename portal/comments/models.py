@@ -1,75 +1,40 @@
-import enum
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import TitledEnum
 from portal.extensions import db
 
 
-class CommentChannel(enum.StrEnum):
-    WEB = "web"
-    PAPER = "paper"  # the drop boxes at the viewing places
-    MAIL = "mail"
-    FAX = "fax"
-    COUNTER = "counter"
+class CommentChannel(TitledEnum):
+    WEB = "web", _l("Online")
+    PAPER = "paper", _l("Drop box")  # the drop boxes at the viewing places
+    MAIL = "mail", _l("Post")
+    FAX = "fax", _l("Fax")
+    COUNTER = "counter", _l("In person at the counter")
 
 
-CHANNEL_TITLES = {
-    CommentChannel.WEB: _l("Online"),
-    CommentChannel.PAPER: _l("Drop box"),
-    CommentChannel.MAIL: _l("Post"),
-    CommentChannel.FAX: _l("Fax"),
-    CommentChannel.COUNTER: _l("In person at the counter"),
-}
+class CommentStatus(TitledEnum):
+    RECEIVED = "received", _l("Received, being checked")
+    ACCEPTED = "accepted", _l("Accepted")
+    EXCLUDED = "excluded", _l("Not counted")
 
 
-class CommentStatus(enum.StrEnum):
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    EXCLUDED = "excluded"
+class Eligibility(TitledEnum):
+    RESIDENT = "resident", _l("I live in the city")  # 市内在住
+    WORKER = "worker", _l("I work in the city")  # 市内在勤
+    STUDENT = "student", _l("I study in the city")  # 市内在学
+    BUSINESS = "business", _l("A business in the city")  # 市内の事業者
+    INTERESTED = "interested", _l("Another person with an interest in this plan")  # その他利害関係者
 
 
-COMMENT_STATUS_TITLES = {
-    CommentStatus.RECEIVED: _l("Received, being checked"),
-    CommentStatus.ACCEPTED: _l("Accepted"),
-    CommentStatus.EXCLUDED: _l("Not counted"),
-}
-
-
-class Eligibility(enum.StrEnum):
-    RESIDENT = "resident"  # 市内在住
-    WORKER = "worker"  # 市内在勤
-    STUDENT = "student"  # 市内在学
-    BUSINESS = "business"  # 市内の事業者
-    INTERESTED = "interested"  # その他利害関係者
-
-
-ELIGIBILITY_TITLES = {
-    Eligibility.RESIDENT: _l("I live in the city"),
-    Eligibility.WORKER: _l("I work in the city"),
-    Eligibility.STUDENT: _l("I study in the city"),
-    Eligibility.BUSINESS: _l("A business in the city"),
-    Eligibility.INTERESTED: _l("Another person with an interest in this plan"),
-}
-
-
-class ResponseCategory(enum.StrEnum):
-    REFLECTED = "reflected"  # 反映
-    PARTLY = "partly"  # 一部反映
-    ALREADY = "already"  # 既に記載
-    REFERENCE = "reference"  # 参考
-    OTHER = "other"  # その他
-
-
-CATEGORY_TITLES = {
-    ResponseCategory.REFLECTED: _l("Reflected in the plan"),
-    ResponseCategory.PARTLY: _l("Partly reflected"),
-    ResponseCategory.ALREADY: _l("Already in the draft"),
-    ResponseCategory.REFERENCE: _l("Kept for reference"),
-    ResponseCategory.OTHER: _l("Other"),
-}
+class ResponseCategory(TitledEnum):
+    REFLECTED = "reflected", _l("Reflected in the plan")  # 反映
+    PARTLY = "partly", _l("Partly reflected")  # 一部反映
+    ALREADY = "already", _l("Already in the draft")  # 既に記載
+    REFERENCE = "reference", _l("Kept for reference")  # 参考
+    OTHER = "other", _l("Other")  # その他
 
 
 class ConsultationSection(db.Model):
@@ -132,11 +97,11 @@ class Comment(db.Model):
 
     @property
     def status_title(self):
-        return COMMENT_STATUS_TITLES[self.status]
+        return CommentStatus(self.status).label
 
     @property
     def channel_title(self):
-        return CHANNEL_TITLES[self.channel]
+        return CommentChannel(self.channel).label
 
     def submitter_key(self) -> str:
         """Who sent it, for counting people: the email, else the phone, else name and address."""

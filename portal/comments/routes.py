@@ -7,7 +7,6 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import TooManyRequests
 
-from portal.accounts.services import normalise_email
 from portal.comments import bp, services
 from portal.comments.forms import CommentForm, StatusLookupForm
 from portal.comments.models import Comment
@@ -59,18 +58,16 @@ def _robot_reason(form) -> str | None:
 
 def _store_attachment(form):
     """Keep a new attachment (checked by content) under a random name; the signed reference rides along."""
-    file = form.attachment.data
-    if file is None or not getattr(file, "filename", ""):
+    if not uploads.chosen(form.attachment.data):
         return True
     try:
-        filename = uploads.safe_display_name(file.filename)
-        content, kind = services.check_attachment(file.stream)
-        stored_name = uploads.store(content)
-        services.note_upload(stored_name)
+        stored = uploads.intake(form.attachment.data, uploads.PDF_OR_IMAGE,
+                                limit=current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
     except uploads.UploadError as error:
         form.attachment.errors.append(str(error))
         return False
-    form.attachment_ref.data = _signer().dumps([stored_name, filename, kind])
+    services.note_upload(stored.stored_name)
+    form.attachment_ref.data = _signer().dumps([stored.stored_name, stored.filename, stored.mime_type])
     return True
 
 
@@ -84,7 +81,7 @@ def _attachment(form):
 @bp.route("/consultations/<int:consultation_id>/comment", methods=["GET", "POST"])
 @limiter.limit(COMMENT_LIMIT, methods=["POST"])
 def comment(consultation_id: int):
-    consultation = consultations.get_consultation_or_404(consultation_id)
+    consultation = consultations.public_consultation(consultation_id) or abort(404)
     if not services.is_open(consultation):
         return _closed_page(consultation)
     if request.method == "GET":
@@ -105,16 +102,11 @@ def comment(consultation_id: int):
         return render_template("comments/public/confirm.html", consultation=consultation, form=form,
                                attachment=_attachment(form))
     stored, filename, kind = _attachment(form)
-    data = services.Submission(
-        text=services.clean_text(form.text.data), name=form.name.data.strip(),
-        address=(form.address.data or "").strip() or None,
-        email=normalise_email(form.email.data) if form.email.data else None, phone=form.phone.data,
-        eligibility=form.eligibility.data, section_id=form.section.data,
-        help_needed=", ".join(form.help_needed.data or []) or None, attachment_name=stored,
-        attachment_filename=filename, attachment_type=kind, locale=current_lang())
-    user = current_user._get_current_object() if current_user.is_authenticated else None
+    data = services.Submission(**form.submission_values(), attachment_name=stored, attachment_filename=filename,
+                               attachment_type=kind, locale=current_lang())
+    user_id = current_user.id if current_user.is_authenticated else None
     try:
-        saved = services.submit(consultation, data, form.form_token.data, user=user)
+        saved = services.submit(consultation, data, form.form_token.data, user_id=user_id)
     except services.SubmissionError:  # closed between the confirm page and the send button
         return _closed_page(consultation)
     db.session.commit()
@@ -134,7 +126,7 @@ def kept_form(error):
     """Too many sends from one address: the same form, the text kept, and why (an expired page: core/errors.py)."""
     if request.endpoint != "comments.comment":
         return render_template("errors/error.html", code=error.code), error.code
-    consultation = consultations.get_consultation_or_404(request.view_args["consultation_id"])
+    consultation = consultations.public_consultation(request.view_args["consultation_id"]) or abort(404)
     form = _fresh_form(consultation)
     form.validate()
     form.form_errors.append(_("Many comments have been sent from your connection in a short time, so this one was "
@@ -144,11 +136,9 @@ def kept_form(error):
 
 @bp.get("/consultations/<int:consultation_id>/comment/receipt/<number>")
 def receipt(consultation_id: int, number: str):
-    consultation = consultations.get_consultation_or_404(consultation_id)
-    comment = db.session.scalar(db.select(Comment).where(Comment.receipt_number == number,
-                                                         Comment.consultation_id == consultation.id))
-    if comment is None:
-        abort(404)
+    consultation = consultations.public_consultation(consultation_id) or abort(404)
+    comment = db.one_or_404(db.select(Comment).where(Comment.receipt_number == number,
+                                                     Comment.consultation_id == consultation.id))
     return render_template("comments/public/receipt.html", consultation=consultation, comment=comment)
 
 
@@ -164,34 +154,36 @@ def status():
     return render_template("comments/public/status.html", form=form, comment=found)
 
 
+def _with_results_or_404(consultation_id: int):
+    """A published consultation whose results are published."""
+    consultation = consultations.public_consultation(consultation_id)
+    if consultation is None or consultation.results_published_at is None:
+        abort(404)
+    return consultation
+
+
 @bp.get("/consultations/<int:consultation_id>/results")
 def results(consultation_id: int):
     from portal.comments.forms import ResultsFilterForm
-    from portal.comments.models import CATEGORY_TITLES, CHANNEL_TITLES
     from portal.core.htmx import render_page
     from portal.core.paging import page_arg, paginate
     from portal.documents.services import published_documents
 
-    consultation = consultations.get_consultation_or_404(consultation_id)
-    if consultation.results_published_at is None:
-        abort(404)
+    consultation = _with_results_or_404(consultation_id)
     form = ResultsFilterForm(request.args, consultation=consultation)
     form.validate()
     filters = {name: f.data for name, f in form._fields.items() if f.data and not f.errors}
     pagination = paginate(services.opinions_query(consultation.id, filters), page_arg(), current_app.config["PER_PAGE"] * 5)
     documents = published_documents(consultation_id=consultation.id)
     return render_page("comments/public/results.html", "results", consultation=consultation, form=form,
-                       pagination=pagination, counts=services.result_counts(consultation.id),
-                       channel_titles=CHANNEL_TITLES, category_titles=CATEGORY_TITLES, documents=documents)
+                       pagination=pagination, counts=services.result_counts(consultation.id), documents=documents)
 
 
 @bp.get("/consultations/<int:consultation_id>/results.csv")
 def results_csv(consultation_id: int):
     from portal.core.downloads import download
 
-    consultation = consultations.get_consultation_or_404(consultation_id)
-    if consultation.results_published_at is None:
-        abort(404)
+    consultation = _with_results_or_404(consultation_id)
     return download(services.results_csv(consultation), f"results-{consultation.id}.csv")
 
 

@@ -5,19 +5,29 @@ import hmac
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal.comments.models import Comment, CommentChannel, CommentStatus, CommentUpload, Opinion
+from portal.audit.services import record
+from portal.comments.models import (
+    Comment,
+    CommentChannel,
+    CommentStatus,
+    CommentUpload,
+    ConsultationSection,
+    Opinion,
+    OpinionGroup,
+    ResponseCategory,
+)
 from portal.consultations.models import Consultation, Phase
 from portal.core import timefmt
 from portal.core.downloads import excel_csv
 from portal.core.urls import external_url
-from portal.documents import uploads
+from portal.documents.services import upload_folder
 from portal.extensions import db
 from portal.mail.services import queue_email
 
@@ -48,22 +58,10 @@ def new_receipt_number() -> str:
             return number
 
 
-def check_attachment(stream) -> tuple[bytes, str]:
-    """(content, type) of a PDF or image, decided by the content; UploadError otherwise."""
-    data = uploads.read_limited(stream, current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return data, "image/jpeg"
-    try:
-        uploads.pdf_pages(data)
-    except uploads.UploadError:
-        raise uploads.UploadError(_l("Attach a PDF, PNG or JPEG file.")) from None
-    return data, "application/pdf"
-
-
 @dataclass
 class Submission:
+    """What a person wrote on the comment form, as plain values (text already cleaned)."""
+
     text: str
     name: str
     address: str | None
@@ -78,7 +76,15 @@ class Submission:
     locale: str = "ja"
 
 
-def submit(consultation: Consultation, data: Submission, form_token: str, user=None) -> Comment:
+@dataclass
+class Transcription(Submission):
+    """A comment that came on paper, by post, fax or at the counter, as a moderator typed it in."""
+
+    channel: CommentChannel = CommentChannel.PAPER
+    received_on: date | None = None
+
+
+def submit(consultation: Consultation, data: Submission, form_token: str, user_id: int | None = None) -> Comment:
     """Store the comment once: the same form posted twice (even at the same moment) gives back the first."""
     existing = db.session.scalar(sa.select(Comment).where(Comment.form_token == form_token))
     if existing is not None:
@@ -87,7 +93,7 @@ def submit(consultation: Consultation, data: Submission, form_token: str, user=N
         raise SubmissionError(_l("Comments on this plan are closed. The period ended at %(when)s.",
                                  when=timefmt.format_datetime(consultation.closes_at)))
     comment = Comment(consultation_id=consultation.id, receipt_number=new_receipt_number(), form_token=form_token,
-                      channel=CommentChannel.WEB, user_id=getattr(user, "id", None), **data.__dict__)
+                      channel=CommentChannel.WEB, user_id=user_id, **asdict(data))
     db.session.add(comment)
     if data.attachment_name:  # sent: the file is the comment's now, never an abandoned upload
         db.session.execute(sa.delete(CommentUpload).where(CommentUpload.stored_name == data.attachment_name))
@@ -127,8 +133,6 @@ def result_counts(consultation_id: int) -> dict:
     Counted in SQL (a results page may stand on thousands of comments); the person key is the one of
     Comment.submitter_key(): the email, else the phone, else name and address.
     """
-    from portal.comments.models import CommentChannel
-
     person = sa.case(
         (Comment.person_key.is_not(None), Comment.person_key),  # purged: the digest kept for this count
         (sa.func.coalesce(Comment.email, "") != "", sa.func.lower(sa.func.trim(Comment.email))),
@@ -145,8 +149,6 @@ def result_counts(consultation_id: int) -> dict:
 
 
 def opinions_query(consultation_id: int, filters: dict):
-    from portal.comments.models import OpinionGroup
-
     query = (
         sa.select(Opinion)
         .join(Comment, Opinion.comment_id == Comment.id)
@@ -170,8 +172,6 @@ def opinions_query(consultation_id: int, filters: dict):
 
 def accept(comment: Comment, public_text: str, section_id: int | None) -> None:
     """Count the comment; its public version is what appears in the results (the original stays private)."""
-    from portal.audit.services import record
-
     comment.public_text, comment.section_id = clean_text(public_text), section_id
     comment.status, comment.exclusion_reason = CommentStatus.ACCEPTED, None
     if not comment.opinions:
@@ -183,21 +183,77 @@ def accept(comment: Comment, public_text: str, section_id: int | None) -> None:
     record("update", comment, label=comment.receipt_number)
 
 
-def edit_opinion(opinion: Opinion, summary: str, section_id, group_id, response_ja, response_en, category) -> None:
+@dataclass
+class OpinionData:
+    """An opinion and the city's response, as a moderator wrote them."""
+
+    summary: str
+    section_id: int | None = None
+    group_id: int | None = None
+    response_ja: str | None = None
+    response_en: str | None = None
+    category: str | None = None
+
+
+def add_opinion(comment: Comment, data: OpinionData) -> Opinion:
+    """Split a long comment: another of its points, with its own response."""
+    opinion = Opinion(comment_id=comment.id, consultation_id=comment.consultation_id, position=len(comment.opinions))
+    _apply_opinion(opinion, data)
+    db.session.add(opinion)
+    record("create", opinion, label=comment.receipt_number)
+    return opinion
+
+
+def edit_opinion(opinion: Opinion, data: OpinionData) -> None:
     """A moderator's own summary stops following the comment's public text; a response alone does not."""
-    summary = summary.strip()
+    _apply_opinion(opinion, data)
+    record("update", opinion, label=opinion.comment.receipt_number)
+
+
+def _apply_opinion(opinion: Opinion, data: OpinionData) -> None:
+    summary = data.summary.strip()
     if summary != opinion.summary:
         opinion.follows_comment = False
-    opinion.summary, opinion.section_id, opinion.group_id = summary, section_id, group_id
-    opinion.response_ja = (response_ja or "").strip() or None
-    opinion.response_en = (response_en or "").strip() or None
-    opinion.category = category or None
+    opinion.summary, opinion.section_id, opinion.group_id = summary, data.section_id, data.group_id
+    opinion.response_ja = (data.response_ja or "").strip() or None
+    opinion.response_en = (data.response_en or "").strip() or None
+    opinion.category = data.category or None
+
+
+def add_group(consultation: Consultation, title_ja: str, response_ja: str | None, response_en: str | None,
+              category: str | None) -> OpinionGroup:
+    """A point several opinions share, answered once."""
+    group = OpinionGroup(consultation_id=consultation.id, title_ja=title_ja.strip(),
+                         response_ja=(response_ja or "").strip() or None,
+                         response_en=(response_en or "").strip() or None, category=category or None)
+    db.session.add(group)
+    record("create", group)
+    return group
+
+
+def add_section(consultation: Consultation, title_ja: str, title_en: str | None) -> ConsultationSection:
+    """A part of the draft that comments can be about, after the existing ones."""
+    section = ConsultationSection(consultation_id=consultation.id, title_ja=title_ja.strip(),
+                                  title_en=(title_en or "").strip() or None,
+                                  position=len(sections(consultation)))
+    db.session.add(section)
+    record("create", section)
+    return section
+
+
+def sections(consultation: Consultation) -> list[ConsultationSection]:
+    """The parts of the draft, in their order."""
+    return db.session.scalars(sa.select(ConsultationSection).where(ConsultationSection.consultation_id == consultation.id)
+                              .order_by(ConsultationSection.position, ConsultationSection.id)).all()
+
+
+def groups(consultation: Consultation) -> list[OpinionGroup]:
+    return db.session.scalars(sa.select(OpinionGroup).where(OpinionGroup.consultation_id == consultation.id)
+                              .order_by(OpinionGroup.id)).all()
 
 
 def exclude(comment: Comment, reason: str) -> None:
     """Not counted, with the reason; the submitter is told."""
-    from portal.audit.services import record
-
     comment.status, comment.exclusion_reason = CommentStatus.EXCLUDED, reason.strip()
     record("update", comment, label=comment.receipt_number)
     if comment.email:
@@ -205,31 +261,21 @@ def exclude(comment: Comment, reason: str) -> None:
                     consultation=comment.consultation)
 
 
-def transcribe(consultation: Consultation, form, staff, scan: tuple | None) -> Comment:
+def transcribe(consultation: Consultation, data: Transcription, staff_id: int) -> Comment:
     """A paper, post, fax or counter comment, typed in: it gets a receipt number and counts like a web one."""
-    from portal.audit.services import record
-
-    stored, filename, kind = scan or (None, None, None)
-    comment = Comment(
-        consultation_id=consultation.id, receipt_number=new_receipt_number(), channel=form.channel.data,
-        text=clean_text(form.text.data), name=form.name.data.strip(), address=(form.address.data or "").strip() or None,
-        email=(form.email.data or "").strip().lower() or None, phone=form.phone.data, eligibility=form.eligibility.data,
-        section_id=form.section.data, help_needed=", ".join(form.help_needed.data or []) or None,
-        received_on=form.received_on.data, transcribed_by_id=staff.id, attachment_name=stored,
-        attachment_filename=filename, attachment_type=kind)
+    comment = Comment(consultation_id=consultation.id, receipt_number=new_receipt_number(),
+                      transcribed_by_id=staff_id, **asdict(data))
     db.session.add(comment)
     db.session.flush()
     record("create", comment, label=comment.receipt_number)
     return comment
 
 
-def publish_results(consultation: Consultation) -> None:
-    from portal.audit.services import record
-
-    if consultation.phase_at(timefmt.now_utc()) != Phase.REVIEWING:
-        raise SubmissionError(_l("Results can be published once the comment period has ended, and only once."))
-    consultation.results_published_at = timefmt.now_utc()
-    record("publish", consultation)
+def save_changes(consultation: Consultation, changes_ja: str | None, changes_en: str | None) -> None:
+    """What changed from the draft to the final plan, published with the results."""
+    consultation.changes_ja = (changes_ja or "").strip() or None
+    consultation.changes_en = (changes_en or "").strip() or None
+    record("update", consultation)
 
 
 def comments_csv(consultation: Consultation) -> bytes:
@@ -247,12 +293,10 @@ def comments_csv(consultation: Consultation) -> bytes:
 
 def results_csv(consultation: Consultation) -> bytes:
     """The published results table: opinions, responses and handling; nothing about the submitters."""
-    from portal.comments.models import CATEGORY_TITLES
-
     opinions = db.session.scalars(opinions_query(consultation.id, {})).unique().all()
     return excel_csv(("section", "opinion", "response", "handling"), (
         (o.section.title_ja if o.section else "", o.summary, o.answer.response_ja or "",
-         str(CATEGORY_TITLES[o.answer.category]) if o.answer.category else "") for o in opinions))
+         str(ResponseCategory(o.answer.category).label) if o.answer.category else "") for o in opinions))
 
 
 def for_user(user) -> list[Comment]:
@@ -275,8 +319,6 @@ def note_upload(stored_name: str) -> None:
 
 
 def _remove_file(stored_name: str | None) -> None:
-    from portal.documents.services import upload_folder
-
     if stored_name:
         (upload_folder() / stored_name).unlink(missing_ok=True)
 

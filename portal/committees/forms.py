@@ -3,11 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from portal.committees.models import CATEGORY_TITLES, ROLE_TITLES
+from portal.committees.models import MemberCategory, MemberRole
 from portal.core.enums import PublishStatus
 from portal.core.forms import ChoiceField, OptionalSelectField
-
-STATUS_CHOICES = [(PublishStatus.DRAFT.value, _l("Draft (not shown)")), (PublishStatus.PUBLISHED.value, _l("Published"))]
 
 
 class CommitteeForm(FlaskForm):
@@ -24,7 +22,7 @@ class CommitteeForm(FlaskForm):
     observation_en = TextAreaField(_l("Rules for observers (English)"), [Optional(), Length(max=20000)])
     department_ja = StringField(_l("Department (Japanese)"), [Optional(), Length(max=160)])
     department_en = StringField(_l("Department (English)"), [Optional(), Length(max=160)])
-    status = ChoiceField(_l("Status"), choices=STATUS_CHOICES, default=PublishStatus.DRAFT.value)
+    status = ChoiceField(_l("Status"), choices=PublishStatus.choices(), default=PublishStatus.DRAFT.value)
 
 
 class TermForm(FlaskForm):
@@ -44,8 +42,8 @@ class MemberForm(FlaskForm):
     name_ja = StringField(_l("Name (Japanese)"), [InputRequired(_l("Enter the name.")), Length(max=120)])
     name_en = StringField(_l("Name (English)"), [Optional(), Length(max=120)])
     furigana = StringField(_l("Furigana"), [Optional(), Length(max=120)])
-    role = ChoiceField(_l("Role"), [InputRequired()], choices=[(k.value, t) for k, t in ROLE_TITLES.items()], default="member")
-    category = ChoiceField(_l("Category"), [InputRequired()], choices=[(k.value, t) for k, t in CATEGORY_TITLES.items()])
+    role = ChoiceField(_l("Role"), [InputRequired()], choices=MemberRole.choices(), default="member")
+    category = ChoiceField(_l("Category"), [InputRequired()], choices=MemberCategory.choices())
     affiliation_ja = StringField(_l("Affiliation (Japanese)"), [Optional(), Length(max=255)])
     affiliation_en = StringField(_l("Affiliation (English)"), [Optional(), Length(max=255)])
 

@@ -8,20 +8,17 @@ from portal.areas.models import Venue
 from portal.audit.services import record, record_state, snapshot
 from portal.committees import manage_services as services
 from portal.committees.forms import CommitteeForm, MemberForm, ScheduleForm, TermForm
-from portal.committees.models import CATEGORY_TITLES, Committee, CommitteeMember, CommitteeTerm
+from portal.committees.models import Committee, CommitteeMember, CommitteeTerm
 from portal.core.access import require_roles
 from portal.core.enums import Role
-from portal.core.forms import apply
-from portal.core.reference import STATE_ACTIONS, change_state, choosable, list_page, retire_panel
+from portal.core.forms import form_values
+from portal.core.reference import STATE_ACTIONS, NameTaken, change_state, choosable, list_page, retire_panel
 from portal.documents.services import staff_documents
 from portal.extensions import db
 from portal.meetings.models import Meeting
 
 bp = Blueprint("committees_admin", __name__, url_prefix="/admin/committees")
 bp.before_request(require_roles(Role.EDITOR))
-
-FIELDS = ("slug", "name_ja", "name_en", "purpose_ja", "purpose_en", "rhythm_ja", "rhythm_en", "observation_ja",
-          "observation_en", "department_ja", "department_en", "status")
 
 
 @bp.get("/")
@@ -31,53 +28,48 @@ def index():
                      row="committees/manage/_row.html")
 
 
-def _save(form, committee):
-    creating = committee is None
-    committee = committee or Committee()
-    if db.session.scalar(sa.select(Committee).where(Committee.slug == form.slug.data, Committee.id != committee.id)):
-        form.slug.errors.append(_("Another committee already uses this short name."))
-        return None
-    if creating:
-        db.session.add(committee)
-    apply(form, committee, FIELDS)
-    record("create" if creating else "update", committee)
-    db.session.commit()
-    flash(_("The committee has been saved."))
-    return redirect(url_for("committees_admin.detail", committee_id=committee.id))
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new():
-    form = CommitteeForm()
-    if form.validate_on_submit() and (response := _save(form, None)):
-        return response
-    return render_template("admin/form.html", form=form, title=_("New committee"), submit=_("Save"),
-                           back=url_for("committees_admin.index"))
-
-
-@bp.get("/<int:committee_id>")
-def detail(committee_id: int):
-    committee = services.get_or_404(Committee, committee_id)
-    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.committee_id == committee.id)
-                                  .order_by(Meeting.starts_at.desc())).all()
-    return render_template("committees/manage/detail.html", committee=committee, meetings=meetings,
-                           documents=staff_documents(committee_id=committee.id), category_titles=CATEGORY_TITLES)
-
-
-@bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
-def edit(committee_id: int):
-    committee = services.get_or_404(Committee, committee_id)
+def _form_page(committee: Committee | None):
+    """The new or edit page: save, commit once and show the committee; or the form again with what was typed."""
     form = CommitteeForm(obj=committee)
-    if form.validate_on_submit() and (response := _save(form, committee)):
-        return response
+    if form.validate_on_submit():
+        try:
+            committee = services.save_committee(committee, form_values(form, services.FIELDS))
+        except NameTaken as taken:
+            form[taken.field].errors.append(str(taken))
+        else:
+            db.session.commit()
+            flash(_("The committee has been saved."))
+            return redirect(url_for("committees_admin.detail", committee_id=committee.id))
+    if committee is None:
+        return render_template("admin/form.html", form=form, title=_("New committee"), submit=_("Save"),
+                               back=url_for("committees_admin.index"))
     return render_template("admin/form.html", form=form, title=committee.name_ja, submit=_("Save changes"),
                            back=url_for("committees_admin.detail", committee_id=committee.id),
                            retire=retire_panel(committee, "committees_admin.state", committee_id=committee.id))
 
 
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    return _form_page(None)
+
+
+@bp.get("/<int:committee_id>")
+def detail(committee_id: int):
+    committee = db.get_or_404(Committee, committee_id)
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.committee_id == committee.id)
+                                  .order_by(Meeting.starts_at.desc())).all()
+    return render_template("committees/manage/detail.html", committee=committee, meetings=meetings,
+                           documents=staff_documents(committee_id=committee.id))
+
+
+@bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
+def edit(committee_id: int):
+    return _form_page(db.get_or_404(Committee, committee_id))
+
+
 @bp.post(f"/<int:committee_id>/<{STATE_ACTIONS}:action>")
 def state(committee_id: int, action: str):
-    return change_state(services.get_or_404(Committee, committee_id), action,
+    return change_state(db.get_or_404(Committee, committee_id), action,
                         url_for("committees_admin.edit", committee_id=committee_id), url_for("committees_admin.index"),
                         audit=record_state)
 
@@ -90,7 +82,7 @@ def _term_page(committee, term, form):
 
 @bp.route("/<int:committee_id>/terms/new", methods=["GET", "POST"])
 def new_term(committee_id: int):
-    committee = services.get_or_404(Committee, committee_id)
+    committee = db.get_or_404(Committee, committee_id)
     form = TermForm()
     if form.validate_on_submit():
         if any(t.number == form.number.data for t in committee.terms):
@@ -108,7 +100,7 @@ def new_term(committee_id: int):
 
 @bp.route("/terms/<int:term_id>", methods=["GET", "POST"])
 def edit_term(term_id: int):
-    term = services.get_or_404(CommitteeTerm, term_id)
+    term = db.get_or_404(CommitteeTerm, term_id)
     form = TermForm(obj=term)
     if form.validate_on_submit():
         if any(t.number == form.number.data and t.id != term.id for t in term.committee.terms):
@@ -124,10 +116,10 @@ def edit_term(term_id: int):
 
 @bp.route("/terms/<int:term_id>/members/new", methods=["GET", "POST"])
 def new_member(term_id: int):
-    term = services.get_or_404(CommitteeTerm, term_id)
+    term = db.get_or_404(CommitteeTerm, term_id)
     form = MemberForm()
     if form.validate_on_submit():
-        services.add_member(term, form)
+        services.add_member(term, {name: form[name].data for name in services.MEMBER_FIELDS})
         db.session.commit()
         flash(_("The member has been added."))
         return redirect(url_for("committees_admin.detail", committee_id=term.committee_id))
@@ -137,7 +129,7 @@ def new_member(term_id: int):
 
 @bp.route("/members/<int:member_id>", methods=["GET", "POST"])
 def edit_member(member_id: int):
-    member = services.get_or_404(CommitteeMember, member_id)
+    member = db.get_or_404(CommitteeMember, member_id)
     form = MemberForm(obj=member)
     if form.validate_on_submit():
         form.populate_obj(member)
@@ -151,7 +143,7 @@ def edit_member(member_id: int):
 
 @bp.post("/members/<int:member_id>/delete")
 def delete_member(member_id: int):
-    member = services.get_or_404(CommitteeMember, member_id)
+    member = db.get_or_404(CommitteeMember, member_id)
     committee_id = member.term.committee_id
     record("delete", member, snapshot(member))
     db.session.delete(member)
@@ -162,12 +154,15 @@ def delete_member(member_id: int):
 
 @bp.route("/<int:committee_id>/schedule", methods=["GET", "POST"])
 def schedule(committee_id: int):
-    committee = services.get_or_404(Committee, committee_id)
+    committee = db.get_or_404(Committee, committee_id)
     form = ScheduleForm()
     venues = db.session.scalars(sa.select(Venue).order_by(Venue.name_ja)).all()
     form.venue.set_choices((v.id, v.name_ja) for v in choosable(venues))
     if form.validate_on_submit():
-        created = services.create_schedule(committee, form)
+        plan = services.SchedulePlan(
+            first_day=form.first_day.data, count=form.count.data, months_between=form.months_between.data,
+            starts=form.starts.data, ends=form.ends.data, venue_id=form.venue.data, capacity=form.capacity.data)
+        created = services.create_schedule(committee, plan)
         if not created:
             form.first_day.errors.append(_("None of these dates falls within a term. Add the term first."))
         else:

@@ -1,22 +1,51 @@
-"""The staff side of committees: terms, members and the meeting schedule."""
+"""The staff side of committees: the committee, its members and the meeting schedule. Services flush; views
+commit."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
-from flask import abort
+from flask_babel import gettext as _
 
 from portal.audit.services import record
 from portal.committees.models import Committee, CommitteeMember, CommitteeTerm
+from portal.core.reference import NameTaken
 from portal.core.timefmt import tokyo_datetime
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind, MeetingStatus
 
+FIELDS = ("slug", "name_ja", "name_en", "purpose_ja", "purpose_en", "rhythm_ja", "rhythm_en", "observation_ja",
+          "observation_en", "department_ja", "department_en", "status")
+MEMBER_FIELDS = ("name_ja", "name_en", "furigana", "role", "category", "affiliation_ja", "affiliation_en")
 
-def get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
+
+@dataclass
+class SchedulePlan:
+    """A run of committee meetings: from the first date, `count` meetings `months_between` months apart."""
+
+    first_day: date
+    count: int
+    months_between: int
+    starts: time
+    ends: time
+    venue_id: int | None
+    #: seats for observers; None = no limit
+    capacity: int | None
+
+
+def save_committee(committee: Committee | None, values: dict) -> Committee:
+    """Create or update a committee, audited; its short name must be its own."""
+    if db.session.scalar(sa.select(Committee).where(
+            Committee.slug == values["slug"], Committee.id != (committee.id if committee else -1))):
+        raise NameTaken("slug", _("Another committee already uses this short name."))
+    creating = committee is None
+    if creating:
+        committee = Committee()
+        db.session.add(committee)
+    for name, value in values.items():
+        setattr(committee, name, value)
+    record("create" if creating else "update", committee)
+    return committee
 
 
 def same_weekday_of_month(first: date, months_later: int) -> date:
@@ -34,11 +63,12 @@ def term_for(committee: Committee, day: date) -> CommitteeTerm | None:
     return next((t for t in committee.terms if t.starts_on <= day <= t.ends_on), None)
 
 
-def create_schedule(committee: Committee, form) -> list[Meeting]:
-    """Draft meetings every N months, numbered on from the last meeting of their term."""
+def create_schedule(committee: Committee, plan: SchedulePlan) -> list[Meeting]:
+    """Draft meetings every N months, numbered on from the last meeting of their term; none when no date falls
+    within a term."""
     created = []
-    for n in range(form.count.data):
-        day = same_weekday_of_month(form.first_day.data, n * form.months_between.data)
+    for n in range(plan.count):
+        day = same_weekday_of_month(plan.first_day, n * plan.months_between)
         term = term_for(committee, day)
         if term is None:
             continue
@@ -51,9 +81,9 @@ def create_schedule(committee: Committee, form) -> list[Meeting]:
             kind=MeetingKind.COMMITTEE, status=MeetingStatus.DRAFT, committee_id=committee.id, number=number,
             title_ja=f"{term.title_ja} 第{number}回 {committee.name_ja}",
             title_en=f"{committee.name_en or committee.name_ja}, term {term.number}, meeting {number}",
-            starts_at=tokyo_datetime(day, form.starts.data.hour, form.starts.data.minute),
-            ends_at=tokyo_datetime(day, form.ends.data.hour, form.ends.data.minute),
-            venue_id=form.venue.data, capacity=form.capacity.data, seats_taken=0,
+            starts_at=tokyo_datetime(day, plan.starts.hour, plan.starts.minute),
+            ends_at=tokyo_datetime(day, plan.ends.hour, plan.ends.minute),
+            venue_id=plan.venue_id, capacity=plan.capacity, seats_taken=0,
         )
         db.session.add(meeting)
         record("create", meeting)
@@ -61,9 +91,9 @@ def create_schedule(committee: Committee, form) -> list[Meeting]:
     return created
 
 
-def add_member(term: CommitteeTerm, form) -> CommitteeMember:
-    member = CommitteeMember(term_id=term.id, position=len(term.members))
-    form.populate_obj(member)
+def add_member(term: CommitteeTerm, values: dict) -> CommitteeMember:
+    """A new member, listed after the others of the term (values: MEMBER_FIELDS)."""
+    member = CommitteeMember(term_id=term.id, position=len(term.members), **values)
     db.session.add(member)
     record("create", member, label=f"{member.name_ja} ({term.title_ja})")
     return member

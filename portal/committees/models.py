@@ -1,40 +1,29 @@
-import enum
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
-from portal.core.enums import PublishStatus
+from portal.core.enums import PublishStatus, TitledEnum
 from portal.core.numerals import kanji_number
 from portal.extensions import db
 
 
-class MemberRole(enum.StrEnum):
-    CHAIR = "chair"  # 委員長
-    VICE_CHAIR = "vice_chair"  # 副委員長
-    MEMBER = "member"  # 委員
+class MemberRole(TitledEnum):
+    CHAIR = "chair", _l("Chair")  # 委員長
+    VICE_CHAIR = "vice_chair", _l("Vice-chair")  # 副委員長
+    MEMBER = "member", _l("Member")  # 委員
 
 
-ROLE_TITLES = {
-    MemberRole.CHAIR: _l("Chair"),
-    MemberRole.VICE_CHAIR: _l("Vice-chair"),
-    MemberRole.MEMBER: _l("Member"),
-}
-ROLE_ORDER = {MemberRole.CHAIR: 0, MemberRole.VICE_CHAIR: 1, MemberRole.MEMBER: 2}
+#: members are listed chair first, then vice-chair, then the others: the order the roles are defined in
+ROLE_ORDER = {role: n for n, role in enumerate(MemberRole)}
 
 
-class MemberCategory(enum.StrEnum):
-    EXPERT = "expert"  # 識見を有する者
-    NOMINATED = "nominated"  # 団体推薦
-    PUBLIC = "public"  # 公募市民
+class MemberCategory(TitledEnum):
+    """Listed on the committee page in this order, one group each."""
 
-
-CATEGORY_TITLES = {
-    MemberCategory.EXPERT: _l("Persons of learning and experience"),
-    MemberCategory.NOMINATED: _l("Residents nominated by citywide organisations"),
-    MemberCategory.PUBLIC: _l("Residents chosen by open call"),
-}
+    EXPERT = "expert", _l("Persons of learning and experience")  # 識見を有する者
+    NOMINATED = "nominated", _l("Residents nominated by citywide organisations")  # 団体推薦
+    PUBLIC = "public", _l("Residents chosen by open call")  # 公募市民
 
 
 class Committee(db.Model):
@@ -134,7 +123,11 @@ class CommitteeMember(db.Model):
 
     @property
     def role_title(self):
-        return ROLE_TITLES[self.role]
+        return MemberRole(self.role).label
+
+    @property
+    def category_title(self):
+        return MemberCategory(self.category).label
 
     def __repr__(self) -> str:
         return f"<CommitteeMember {self.id} {self.role}>"

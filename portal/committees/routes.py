@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import abort, render_template
 
 from portal.committees import bp, services
 
@@ -14,7 +14,7 @@ def index():
 
 @bp.get("/committees/<slug>")
 def detail(slug: str):
-    committee = services.get_committee_or_404(slug)
+    committee = services.published_committee(slug) or abort(404)
     term = services.current_term(committee)
     upcoming, past = services.term_meetings(committee, term) if term else ([], [])
     return render_template(
@@ -31,8 +31,8 @@ def detail(slug: str):
 
 @bp.get("/committees/<slug>/terms/<int:number>")
 def term(slug: str, number: int):
-    committee = services.get_committee_or_404(slug)
-    term = services.get_term_or_404(committee, number)
+    committee = services.published_committee(slug) or abort(404)
+    term = services.term_numbered(committee, number) or abort(404)
     upcoming, past = services.term_meetings(committee, term)
     return render_template(
         "committees/public/term.html",

@@ -3,16 +3,9 @@
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.committees.models import (
-    CATEGORY_TITLES,
-    ROLE_ORDER,
-    Committee,
-    CommitteeMember,
-    CommitteeTerm,
-)
+from portal.committees.models import ROLE_ORDER, Committee, CommitteeMember, CommitteeTerm, MemberCategory
 from portal.core.enums import PublishStatus
 from portal.core.timefmt import TOKYO, now_utc, tokyo_today
 from portal.documents.models import Document
@@ -30,16 +23,14 @@ def published_committees():
     return db.session.scalars(query).all()
 
 
-def get_committee_or_404(slug: str) -> Committee:
+def published_committee(slug: str) -> Committee | None:
+    """A committee residents may open (a retired one too: its page stays), with its terms; else None."""
     query = (
         sa.select(Committee)
         .where(Committee.slug == slug, Committee.status == PublishStatus.PUBLISHED)
         .options(selectinload(Committee.terms))
     )
-    committee = db.session.scalar(query)
-    if committee is None:
-        abort(404)
-    return committee
+    return db.session.scalar(query)
 
 
 def current_term(committee: Committee, today: date | None = None) -> CommitteeTerm | None:
@@ -50,11 +41,8 @@ def current_term(committee: Committee, today: date | None = None) -> CommitteeTe
     return (running or started or [None])[0]
 
 
-def get_term_or_404(committee: Committee, number: int) -> CommitteeTerm:
-    for term in committee.terms:
-        if term.number == number:
-            return term
-    abort(404)
+def term_numbered(committee: Committee, number: int) -> CommitteeTerm | None:
+    return next((term for term in committee.terms if term.number == number), None)
 
 
 def members_by_category(term: CommitteeTerm):
@@ -63,12 +51,12 @@ def members_by_category(term: CommitteeTerm):
         sa.select(CommitteeMember).where(CommitteeMember.term_id == term.id)
     ).all()
     groups = []
-    for category, title in CATEGORY_TITLES.items():
+    for category in MemberCategory:
         in_category = sorted(
             (m for m in members if m.category == category), key=lambda m: (ROLE_ORDER[m.role], m.position)
         )
         if in_category:
-            groups.append((title, in_category))
+            groups.append((category.label, in_category))
     return groups
 
 

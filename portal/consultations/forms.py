@@ -3,11 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.consultations.models import MIN_PERIOD_DAYS, PHASE_TITLES
+from portal.consultations.models import MIN_PERIOD_DAYS, Phase
 from portal.core.enums import PublishStatus
 from portal.core.forms import CheckboxesField, ChoiceField, QueryForm, TokyoDateTimeField
-
-STATUS_CHOICES = [(PublishStatus.DRAFT.value, _l("Draft (not shown)")), (PublishStatus.PUBLISHED.value, _l("Published"))]
 
 
 class ConsultationForm(FlaskForm):
@@ -32,7 +30,7 @@ class ConsultationForm(FlaskForm):
     fax = StringField(_l("Fax number"), [Optional(), Length(max=40)])
     require_address = BooleanField(_l("Ask commenters for their postal address (as the city's rules say)"), default=True)
     places = CheckboxesField(_l("Places where the paper materials can be read and comments dropped off"), coerce=int)
-    status = ChoiceField(_l("Status"), choices=STATUS_CHOICES, default=PublishStatus.DRAFT.value)
+    status = ChoiceField(_l("Status"), choices=PublishStatus.choices(), default=PublishStatus.DRAFT.value)
 
     def validate_closes_at(self, field):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
@@ -53,6 +51,6 @@ class ConsultationAdminFilterForm(QueryForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.state.choices = [("", _l("Any status")), ("draft", _l("Draft"))] + [(p.value, t) for p, t in PHASE_TITLES.items()]
+        self.state.choices = [("", _l("Any status")), ("draft", _l("Draft"))] + Phase.choices()
         self.sort.choices = [("latest", _l("Date, latest first")), ("soonest", _l("Date, earliest first")),
                              ("title", _l("Title"))]

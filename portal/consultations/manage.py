@@ -6,15 +6,14 @@ from flask_babel import gettext as _
 
 from portal.areas.models import Venue
 from portal.audit.services import pending_changes, record
+from portal.consultations import services
 from portal.consultations.forms import ConsultationAdminFilterForm, ConsultationForm
-from portal.consultations.models import Consultation, ConsultationPlace, Phase
-from portal.consultations.services import in_phase
+from portal.consultations.models import Consultation, ConsultationPlace
 from portal.core.access import require_roles
-from portal.core.enums import PublishStatus, Role
+from portal.core.enums import Role
 from portal.core.forms import apply
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate
-from portal.core.timefmt import now_utc
 from portal.documents.services import staff_documents
 from portal.extensions import db
 
@@ -31,23 +30,8 @@ def index():
     form = ConsultationAdminFilterForm(request.args)
     form.validate()
     values = {name: field.data for name, field in form._fields.items() if field.data and not field.errors}
-    pagination = paginate(staff_list(values), page_arg(), current_app.config["PER_PAGE"] * 2)
+    pagination = paginate(services.staff_query(values), page_arg(), current_app.config["PER_PAGE"] * 2)
     return render_page("consultations/manage/list.html", "results", form=form, pagination=pagination)
-
-
-def staff_list(values: dict):
-    state = values.get("state")
-    if state == "draft":
-        query = sa.select(Consultation).where(Consultation.status == PublishStatus.DRAFT)
-    elif state:
-        query = in_phase(Phase(state))
-    else:
-        query = sa.select(Consultation)
-    if q := values.get("q"):
-        query = query.where(sa.or_(Consultation.title_ja.contains(q), Consultation.title_en.contains(q)))
-    order = {"soonest": Consultation.opens_at, "title": Consultation.title_ja}.get(values.get("sort"),
-                                                                                  Consultation.opens_at.desc())
-    return query.order_by(None).order_by(order, Consultation.id)
 
 
 def _form(consultation=None):
@@ -90,7 +74,7 @@ def new():
 
 @bp.route("/<int:consultation_id>", methods=["GET", "POST"])
 def edit(consultation_id: int):
-    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    consultation = db.get_or_404(Consultation, consultation_id)
     form = _form(consultation)
     if form.validate_on_submit():
         return _save(form, consultation)
@@ -100,11 +84,11 @@ def edit(consultation_id: int):
 
 @bp.post("/<int:consultation_id>/publish-results")
 def publish_results(consultation_id: int):
-    consultation = db.session.get(Consultation, consultation_id) or abort(404)
-    if consultation.phase != Phase.REVIEWING:
+    consultation = db.get_or_404(Consultation, consultation_id)
+    try:
+        services.publish_results(consultation)
+    except services.ResultsNotPublishable:
         abort(409)
-    consultation.results_published_at = now_utc()
-    record("publish", consultation)
     db.session.commit()
     flash(_("The results are marked as published."))
     return redirect(url_for("consultations_admin.edit", consultation_id=consultation.id))

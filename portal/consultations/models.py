@@ -1,5 +1,3 @@
-import enum
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,28 +5,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.areas.models import Venue
 from portal.core import timefmt
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
-from portal.core.enums import PublishStatus
+from portal.core.enums import PublishStatus, TitledEnum
 from portal.extensions import db
 
 
-class Phase(enum.StrEnum):
+class Phase(TitledEnum):
     """Where a published consultation stands; follows from its dates and the results action."""
 
-    UPCOMING = "upcoming"  # 予告
-    OPEN = "open"  # 募集中
-    REVIEWING = "reviewing"  # 集計中
-    RESULTS = "results"  # 結果公表
+    UPCOMING = "upcoming", _l("Announced")  # 予告
+    OPEN = "open", _l("Open for comments")  # 募集中
+    REVIEWING = "reviewing", _l("Comments being reviewed")  # 集計中
+    RESULTS = "results", _l("Results published")  # 結果公表
 
 
 #: 行政手続法 第39条 sets 30 days as the norm for public comment periods; a shorter one needs a reason (第40条)
 MIN_PERIOD_DAYS = 30
-
-PHASE_TITLES = {
-    Phase.UPCOMING: _l("Announced"),
-    Phase.OPEN: _l("Open for comments"),
-    Phase.REVIEWING: _l("Comments being reviewed"),
-    Phase.RESULTS: _l("Results published"),
-}
 
 
 class Consultation(db.Model):
@@ -95,7 +86,7 @@ class Consultation(db.Model):
 
     @property
     def phase_title(self):
-        return PHASE_TITLES[self.phase]
+        return self.phase.label
 
     @property
     def period_days(self) -> int:

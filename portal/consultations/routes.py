@@ -1,23 +1,20 @@
-from flask import current_app, render_template
+from flask import abort, current_app, render_template
 
 from portal.consultations import bp, services
-from portal.consultations.models import PHASE_TITLES, Phase
+from portal.consultations.models import Phase
 from portal.core.paging import page_arg, paginate
 
 
 @bp.get("/consultations")
 def index():
-    groups = [(phase, PHASE_TITLES[phase], services.list_phase(phase)) for phase in (
-        Phase.OPEN, Phase.UPCOMING, Phase.REVIEWING
-    )]
+    groups = [(phase, services.list_phase(phase)) for phase in (Phase.OPEN, Phase.UPCOMING, Phase.REVIEWING)]
     results = paginate(services.in_phase(Phase.RESULTS), page_arg(), current_app.config["PER_PAGE"])
     return render_template(
-        "consultations/public/list.html", groups=groups, results=results,
-        results_title=PHASE_TITLES[Phase.RESULTS],
+        "consultations/public/list.html", groups=groups, results=results, results_phase=Phase.RESULTS,
     )
 
 
 @bp.get("/consultations/<int:consultation_id>")
 def detail(consultation_id: int):
-    consultation = services.get_consultation_or_404(consultation_id)
+    consultation = services.public_consultation(consultation_id) or abort(404)
     return render_template("consultations/public/detail.html", consultation=consultation)

@@ -1,12 +1,13 @@
-"""Consultations as the public sees them, grouped by phase."""
+"""Consultations as the public sees them, grouped by phase; the staff list; publishing the results."""
 
 import sqlalchemy as sa
-from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.audit.services import record
 from portal.consultations.models import Consultation, ConsultationPlace, Phase
+from portal.core import timefmt
 from portal.core.enums import PublishStatus
-from portal.core.timefmt import now_utc
 from portal.extensions import db
 
 
@@ -16,7 +17,7 @@ def published():
 
 def in_phase(phase: Phase, now=None):
     """A query for published consultations in one phase, decided on the server clock."""
-    now = now or now_utc()
+    now = now or timefmt.now_utc()
     no_results = Consultation.results_published_at.is_(None)
     query = published()
     if phase == Phase.UPCOMING:
@@ -39,7 +40,8 @@ def list_phase(phase: Phase, limit: int | None = None):
     return db.session.scalars(query).all()
 
 
-def get_consultation_or_404(consultation_id: int) -> Consultation:
+def public_consultation(consultation_id: int) -> Consultation | None:
+    """The consultation if residents may see it (published), with its places and documents loaded."""
     query = (
         published()
         .where(Consultation.id == consultation_id)
@@ -48,7 +50,32 @@ def get_consultation_or_404(consultation_id: int) -> Consultation:
             selectinload(Consultation.documents),
         )
     )
-    consultation = db.session.scalar(query)
-    if consultation is None:
-        abort(404)
-    return consultation
+    return db.session.scalar(query)
+
+
+def staff_query(filters: dict):
+    """Every consultation for the staff list: a state (draft or a phase), words in the title, a sort order."""
+    state = filters.get("state")
+    if state == "draft":
+        query = sa.select(Consultation).where(Consultation.status == PublishStatus.DRAFT)
+    elif state:
+        query = in_phase(Phase(state))
+    else:
+        query = sa.select(Consultation)
+    if q := filters.get("q"):
+        query = query.where(sa.or_(Consultation.title_ja.contains(q), Consultation.title_en.contains(q)))
+    order = {"soonest": Consultation.opens_at, "title": Consultation.title_ja}.get(filters.get("sort"),
+                                                                                   Consultation.opens_at.desc())
+    return query.order_by(None).order_by(order, Consultation.id)
+
+
+class ResultsNotPublishable(Exception):
+    """The results cannot be published now."""
+
+
+def publish_results(consultation: Consultation) -> None:
+    """Publish the results: only once the comment period has ended, and only once."""
+    if consultation.phase_at(timefmt.now_utc()) != Phase.REVIEWING:
+        raise ResultsNotPublishable(_l("Results can be published once the comment period has ended, and only once."))
+    consultation.results_published_at = timefmt.now_utc()
+    record("publish", consultation)

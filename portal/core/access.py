@@ -6,9 +6,13 @@ from flask import abort, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from portal.core.timefmt import now_utc
+from portal.extensions import db
 
 #: session key: the id of the user whose second factor this session has passed (a signed cookie, rotated at login)
 SECOND_FACTOR = "second_factor_passed"
+#: db.session.info key: the person this request's changes are made for, named by the access check that let them in;
+#: the audit log records against them (a CLI command names nobody: "system")
+ACTOR = "actor"
 
 
 def start_session(user, second_factor: bool = False) -> None:
@@ -44,14 +48,14 @@ def check_roles(*roles: str):
     """
     if not current_user.is_authenticated:
         return login_redirect()
-    if not roles:
-        return None
-    if not current_user.is_staff:
-        abort(403)
-    if not passed_second_factor(current_user):
-        return second_factor_redirect()
-    if not any(current_user.has_role(role) for role in roles):
-        abort(403)
+    if roles:
+        if not current_user.is_staff:
+            abort(403)
+        if not passed_second_factor(current_user):
+            return second_factor_redirect()
+        if not any(current_user.has_role(role) for role in roles):
+            abort(403)
+    db.session.info[ACTOR] = current_user._get_current_object()
     return None
 
 

@@ -19,6 +19,11 @@ class QueryForm(FlaskForm):
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
 
+    def valid_data(self) -> dict:
+        """Validate; each field's value, None for a wrong one (the page reports it and the list ignores it)."""
+        self.validate()
+        return {name: None if field.errors else field.data for name, field in self._fields.items()}
+
 
 class ChoiceField(SelectField):
     """A select whose wrong value gets a message a resident understands."""
@@ -87,10 +92,16 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def apply(form, obj, fields) -> None:
-    """Copy the named form fields onto the model; empty text becomes None."""
+def form_values(form, fields) -> dict:
+    """The named fields' data as plain values for a service; empty text becomes None."""
+    values = {}
     for name in fields:
         value = getattr(form, name).data
-        if isinstance(value, str):
-            value = value.strip() or None
+        values[name] = (value.strip() or None) if isinstance(value, str) else value
+    return values
+
+
+def apply(form, obj, fields) -> None:
+    """Copy the named form fields onto the model; empty text becomes None."""
+    for name, value in form_values(form, fields).items():
         setattr(obj, name, value)

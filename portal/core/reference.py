@@ -1,6 +1,9 @@
 """Reference data staff keep (areas, venues, committees, the 合理的配慮 catalogue): a searchable list, retire
 instead of delete, delete only what nothing uses. What only a feature knows (how an action is audited, what else
-counts as a use) comes in from the caller: core imports no feature package."""
+counts as a use) comes in from the caller: core imports no feature package.
+
+`list_page` and `change_state` are the view side of these pages, shared: a view returns what they return, and
+`change_state` is the one place the retire, restore and delete requests commit (the view does not commit again)."""
 
 from collections.abc import Callable, Iterable
 
@@ -24,6 +27,14 @@ STATE_ACTIONS = "any(retire, restore, delete)"
 #: audit(action, obj): records "retire", "restore" (before the commit) or "delete" (before the row goes)
 Audit = Callable[[str, object], object]
 InUse = Callable[[object], bool]
+
+
+class NameTaken(Exception):
+    """Another row already uses this name, short name or code; `field` names the value that clashes."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 def choosable(rows: Iterable, keep: Iterable = ()) -> list:
@@ -99,7 +110,7 @@ def retire_panel(obj, endpoint: str, in_use: InUse | None = None, **args) -> dic
 
 
 def change_state(obj, action: str, edit_url: str, list_url: str, *, audit: Audit, in_use: InUse | None = None):
-    """Retire, restore or delete (when nothing uses it), commit once, and say what happened."""
+    """Retire, restore or delete (when nothing uses it), commit once, and say what happened: the whole view."""
     name = obj.name_ja
     if action == "delete":
         try:

@@ -27,10 +27,7 @@ def parent_from_args():
         if request.args.get(name, "").isdigit():
             # the parent's class through the document's relationship: this package imports no parent
             model = sa.inspect(Document).relationships[name].mapper.class_
-            parent = db.session.get(model, int(request.args[name]))
-            if parent is None:
-                abort(404)
-            return name, parent
+            return name, db.get_or_404(model, int(request.args[name]))
     abort(404)
 
 
@@ -48,15 +45,13 @@ def new():
     form = UploadForm()
     if form.validate_on_submit():
         try:
-            filename = uploads.safe_display_name(getattr(form.file.data, "filename", None))
-            content, pages = uploads.read_pdf(form.file.data.stream)
-            stored_name = uploads.store(content)
+            stored = uploads.intake(form.file.data, uploads.PDF_ONLY)
         except uploads.UploadError as error:
             form.file.errors.append(str(error))
         else:
-            document = Document(original_filename=filename, stored_name=stored_name,
-                                mime_type="application/pdf", size_bytes=len(content), page_count=pages,
-                                **{f"{name}_id": parent.id})
+            document = Document(original_filename=stored.filename, stored_name=stored.stored_name,
+                                mime_type=stored.mime_type, size_bytes=stored.size_bytes,
+                                page_count=stored.page_count, **{f"{name}_id": parent.id})
             apply(form, document, FIELDS)
             db.session.add(document)
             record("upload", document)
@@ -70,7 +65,7 @@ def new():
 
 @bp.route("/<int:document_id>", methods=["GET", "POST"])
 def edit(document_id: int):
-    document = db.session.get(Document, document_id) or abort(404)
+    document = db.get_or_404(Document, document_id)
     form = DocumentForm(obj=document)
     if form.validate_on_submit():
         apply(form, document, FIELDS)
@@ -85,7 +80,7 @@ def edit(document_id: int):
 
 @bp.post("/<int:document_id>/delete")
 def delete(document_id: int):
-    document = db.session.get(Document, document_id) or abort(404)
+    document = db.get_or_404(Document, document_id)
     target = back_url(document)
     path = services.file_path(document)
     record("delete", document, snapshot(document))

@@ -1,29 +1,18 @@
-import enum
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
-from portal.core.enums import PublishStatus
+from portal.core.enums import PublishStatus, TitledEnum
 from portal.extensions import db
 
 
-class DocumentKind(enum.StrEnum):
-    AGENDA = "agenda"  # 次第
-    HANDOUT = "handout"  # 資料
-    MINUTES = "minutes"  # 会議録
-    DRAFT = "draft"  # 案
-    REPORT = "report"  # 答申・報告
-
-
-KIND_TITLES = {
-    DocumentKind.AGENDA: _l("Agenda"),
-    DocumentKind.HANDOUT: _l("Handout"),
-    DocumentKind.MINUTES: _l("Minutes"),
-    DocumentKind.DRAFT: _l("Draft"),
-    DocumentKind.REPORT: _l("Report"),
-}
+class DocumentKind(TitledEnum):
+    AGENDA = "agenda", _l("Agenda")  # 次第
+    HANDOUT = "handout", _l("Handout")  # 資料
+    MINUTES = "minutes", _l("Minutes")  # 会議録
+    DRAFT = "draft", _l("Draft")  # 案
+    REPORT = "report", _l("Report")  # 答申・報告
 
 
 #: the relationships that may hold a document's parent (exactly one is set)
@@ -89,7 +78,7 @@ class Document(db.Model):
 
     @property
     def kind_title(self):
-        return KIND_TITLES[self.kind]
+        return DocumentKind(self.kind).label
 
     @property
     def file_type(self) -> str:

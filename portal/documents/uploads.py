@@ -1,7 +1,10 @@
-"""Checking and storing an uploaded PDF: by its content, never by its name."""
+"""The one upload intake: an uploaded file is checked by its content (never by its name), stored under a
+random name with the extension of its real type, and described by a StoredFile; or refused with an
+UploadError that says what is wrong, and nothing is kept."""
 
 import os
 import unicodedata
+from dataclasses import dataclass
 from io import BytesIO
 
 from flask import current_app
@@ -11,12 +14,62 @@ from pypdf.errors import PdfReadError
 
 from portal.documents import services
 
+PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+#: what staff publish as documents
+PDF_ONLY = (PDF,)
+#: what a resident may attach to a comment, or a moderator scan of a paper comment
+PDF_OR_IMAGE = (PDF, PNG, JPEG)
+#: the stored file's extension follows the detected type, whatever the uploader named it
+EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
+IMAGE_SIGNATURES = {PNG: b"\x89PNG\r\n\x1a\n", JPEG: b"\xff\xd8\xff"}
+
 
 class UploadError(ValueError):
     pass
 
 
-def safe_display_name(filename: str | None) -> str:
+@dataclass(frozen=True)
+class StoredFile:
+    """The facts of a file the intake has stored."""
+
+    stored_name: str  # random, under the upload folder
+    filename: str  # the uploader's name, for display and download only
+    mime_type: str
+    size_bytes: int
+    page_count: int | None = None  # PDFs only
+
+
+def chosen(file_storage) -> bool:
+    """Whether a file was chosen in an optional file field."""
+    return bool(getattr(file_storage, "filename", ""))
+
+
+def intake(file_storage, kinds: tuple[str, ...] = PDF_ONLY, limit: int | None = None) -> StoredFile:
+    """Check and store an uploaded file of one of `kinds`, at most `limit` bytes (UPLOAD_MAX_BYTES if None)."""
+    filename = _safe_display_name(getattr(file_storage, "filename", None))
+    data = _read_limited(file_storage.stream, limit or current_app.config["UPLOAD_MAX_BYTES"])
+    mime_type, pages = _detect(data, kinds)
+    return StoredFile(_store(data, EXTENSIONS[mime_type]), filename, mime_type, len(data), pages)
+
+
+def _detect(data: bytes, kinds: tuple[str, ...]) -> tuple[str, int | None]:
+    """(type, page count) decided by the content.
+
+    A PDF-only upload says what is wrong with the PDF; where images are accepted too, the message names
+    the accepted types instead (PDF_OR_IMAGE is the only such set).
+    """
+    for mime_type, signature in IMAGE_SIGNATURES.items():
+        if mime_type in kinds and data.startswith(signature):
+            return mime_type, None
+    try:
+        return PDF, _pdf_pages(data)
+    except UploadError:
+        if kinds == PDF_ONLY:
+            raise
+        raise UploadError(_l("Attach a PDF, PNG or JPEG file.")) from None
+
+
+def _safe_display_name(filename: str | None) -> str:
     """The uploader's file name, for display and download only; refused if it looks like a path."""
     name = unicodedata.normalize("NFC", filename or "").strip()
     if not name:
@@ -28,7 +81,7 @@ def safe_display_name(filename: str | None) -> str:
     return name
 
 
-def read_limited(stream, limit: int) -> bytes:
+def _read_limited(stream, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if not data:
         raise UploadError(_l("The file is empty."))
@@ -38,13 +91,7 @@ def read_limited(stream, limit: int) -> bytes:
     return data
 
 
-def read_pdf(stream, limit: int | None = None) -> tuple[bytes, int]:
-    """(content, page count) of an uploaded PDF, or UploadError saying what is wrong."""
-    data = read_limited(stream, limit or current_app.config["UPLOAD_MAX_BYTES"])
-    return data, pdf_pages(data)
-
-
-def pdf_pages(data: bytes) -> int:
+def _pdf_pages(data: bytes) -> int:
     if not data.lstrip()[:5] == b"%PDF-":
         raise UploadError(_l("This file is not a PDF. Upload a PDF file."))
     try:
@@ -56,12 +103,12 @@ def pdf_pages(data: bytes) -> int:
     return pages
 
 
-def store(data: bytes) -> str:
+def _store(data: bytes, suffix: str) -> str:
     """Write under a random name; a temporary file renamed into place, so no half-written file is kept.
 
     A full or failing disk is an UploadError the form shows, not a server error: nothing was saved.
     """
-    name = services.new_stored_name(".pdf")
+    name = services.new_stored_name(suffix)
     folder = services.upload_folder()
     temporary = folder / f".{name}.part"
     try:

@@ -7,7 +7,7 @@ from portal.core.forms import CheckboxesField, ChoiceField, OptionalSelectField,
 from portal.core.i18n import tr_text
 from portal.core.reference import choosable
 from portal.core.timefmt import format_month, next_months
-from portal.meetings.models import FORMAT_TITLES, KIND_TITLES, STATUS_TITLES
+from portal.meetings.models import MeetingFormat, MeetingKind, MeetingStatus
 
 
 class MeetingFilterForm(QueryForm):
@@ -22,7 +22,7 @@ class MeetingFilterForm(QueryForm):
 
     def __init__(self, formdata, areas, accommodations, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.kind.choices = [("", _l("All kinds"))] + [(k.value, title) for k, title in KIND_TITLES.items()]
+        self.kind.choices = [("", _l("All kinds"))] + MeetingKind.choices()
         areas, accommodations = choosable(areas), choosable(accommodations)
         self.area.choices = [("", _l("All areas and citywide"))] + [(a.slug, tr_text(a, "name")) for a in areas]
         # Two years back and one ahead: the range residents look for; older meetings are on committee pages.
@@ -89,8 +89,8 @@ class MeetingForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.organiser.set_choices((u.id, u.display_name) for u in organisers)
         self.seats_taken = seats_taken
-        self.kind.choices = [(k.value, title) for k, title in KIND_TITLES.items()]
-        self.format.choices = [(f.value, title) for f, title in FORMAT_TITLES.items()]
+        self.kind.choices = MeetingKind.choices()
+        self.format.choices = MeetingFormat.choices()
         # A retired area, committee, venue or kind leaves new choices; a meeting that already has one keeps it.
         self.area.set_choices((a.id, a.name_ja) for a in choosable(areas, keep={getattr(meeting, "area_id", None)}))
         self.committee.set_choices(
@@ -139,7 +139,7 @@ class MeetingAdminFilterForm(QueryForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.status.choices = [("", _l("Any status"))] + [(s.value, t) for s, t in STATUS_TITLES.items()]
-        self.kind.choices = [("", _l("All kinds"))] + [(k.value, t) for k, t in KIND_TITLES.items()]
+        self.status.choices = [("", _l("Any status"))] + MeetingStatus.choices()
+        self.kind.choices = [("", _l("All kinds"))] + MeetingKind.choices()
         self.sort.choices = [("soonest", _l("Date, earliest first")), ("latest", _l("Date, latest first")),
                              ("title", _l("Title")), ("updated", _l("Recently changed"))]

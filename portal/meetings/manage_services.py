@@ -1,11 +1,12 @@
 """The staff side of meetings: create, edit, duplicate, publish, cancel, report. Services flush; views commit."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 import sqlalchemy as sa
-from flask import abort
 
 from portal.areas.models import Area, Venue
 from portal.audit.services import record
-from portal.core.forms import apply, lines
 from portal.core.timefmt import now_utc
 from portal.extensions import db
 from portal.meetings.models import Accommodation, AgendaItem, Meeting, MeetingStatus
@@ -14,6 +15,40 @@ from portal.meetings.services import commit_lottery_seed, committee_model
 FIELDS = ("kind", "title_ja", "title_en", "summary_ja", "summary_en", "number", "format", "starts_at", "ends_at",
           "online_url", "capacity", "registration_opens_at", "registration_closes_at", "observer_lottery")
 COPIED = FIELDS + ("area_id", "committee_id", "venue_id", "reserved_seats")
+
+
+class WrongStatus(Exception):
+    """The meeting is no longer in a status that allows this (sent twice, or changed in another tab)."""
+
+
+@dataclass
+class MeetingData:
+    """What staff entered for a meeting (the view builds it from MeetingForm); empty text is None."""
+
+    kind: str
+    title_ja: str
+    title_en: str | None
+    summary_ja: str | None
+    summary_en: str | None
+    number: int | None
+    format: str
+    starts_at: datetime
+    ends_at: datetime | None
+    online_url: str | None
+    capacity: int | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    observer_lottery: bool
+    area_id: int | None = None
+    committee_id: int | None = None
+    venue_id: int | None = None
+    reserved_seats: int = 0
+    accommodation_ids: list[int] = field(default_factory=list)
+    #: one title per line; the English list follows the Japanese one item by item
+    agenda_ja: list[str] = field(default_factory=list)
+    agenda_en: list[str] = field(default_factory=list)
+    #: chosen by an administrator; None keeps the organiser (for a new meeting: the editor who creates it)
+    organiser_id: int | None = None
 
 
 def form_choices() -> dict:
@@ -35,13 +70,6 @@ def _editors():
     return db.session.scalars(sa.select(User).where(User.id.in_(editors)).order_by(User.display_name)).all()
 
 
-def get_for_staff_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 def form_data(meeting: Meeting) -> dict:
     data = {name: getattr(meeting, name) for name in FIELDS}
     data.update(
@@ -53,20 +81,19 @@ def form_data(meeting: Meeting) -> dict:
     return data
 
 
-def save(form, meeting: Meeting | None = None) -> Meeting:
-    """Create (as a draft) or update a meeting from the form, with an audit entry."""
-    from flask_login import current_user
-
+def save(data: MeetingData, acting_user_id: int, meeting: Meeting | None = None) -> Meeting:
+    """Create (as a draft, organised by the acting editor) or update a meeting, with an audit entry."""
     creating = meeting is None
-    meeting = meeting or Meeting(status=MeetingStatus.DRAFT, seats_taken=0, organiser_id=current_user.id)
-    if "organiser" in form._fields and form.organiser.data:  # the field exists for administrators only
-        meeting.organiser_id = form.organiser.data
-    apply(form, meeting, FIELDS)
-    meeting.area_id, meeting.committee_id, meeting.venue_id = form.area.data, form.committee.data, form.venue.data
-    meeting.reserved_seats = form.reserved_seats.data or 0
+    meeting = meeting or Meeting(status=MeetingStatus.DRAFT, seats_taken=0, organiser_id=acting_user_id)
+    if data.organiser_id:
+        meeting.organiser_id = data.organiser_id
+    for name in FIELDS:
+        setattr(meeting, name, getattr(data, name))
+    meeting.area_id, meeting.committee_id, meeting.venue_id = data.area_id, data.committee_id, data.venue_id
+    meeting.reserved_seats = data.reserved_seats
     if creating:
         db.session.add(meeting)
-    changes = _changes_with_collections(meeting, form)
+    changes = _changes_with_collections(meeting, data)
     record("create" if creating else "update", meeting, changes)
     commit_lottery_seed(meeting)  # after the audit entry: the seed stays secret until the draw
     return meeting
@@ -78,18 +105,18 @@ def frees_seats(meeting: Meeting, capacity_before: int | None, reserved_before: 
     return more_room or meeting.reserved_seats < reserved_before
 
 
-def _changes_with_collections(meeting: Meeting, form) -> dict:
+def _changes_with_collections(meeting: Meeting, data: MeetingData) -> dict:
     from portal.audit.services import pending_changes
 
     changes = pending_changes(meeting)
     before_acc = sorted(a.code for a in meeting.accommodations) if meeting.id else []
-    chosen = db.session.scalars(sa.select(Accommodation).where(Accommodation.id.in_(form.accommodations.data or []))).all()
+    chosen = db.session.scalars(sa.select(Accommodation).where(Accommodation.id.in_(data.accommodation_ids))).all()
     meeting.accommodations = sorted(chosen, key=lambda a: a.position)
     after_acc = sorted(a.code for a in chosen)
     if before_acc != after_acc:
         changes["accommodations"] = [before_acc, after_acc]
     before_agenda = [i.title_ja for i in meeting.agenda_items] if meeting.id else []
-    ja, en = lines(form.agenda_ja.data), lines(form.agenda_en.data)
+    ja, en = data.agenda_ja, data.agenda_en
     if before_agenda != ja or [i.title_en for i in meeting.agenda_items] != (en + [None] * len(ja))[:len(ja)]:
         meeting.agenda_items = [
             AgendaItem(position=n, title_ja=title, title_en=en[n] if n < len(en) else None)
@@ -114,7 +141,7 @@ def duplicate(meeting: Meeting) -> Meeting:
 
 def publish(meeting: Meeting) -> None:
     if meeting.status != MeetingStatus.DRAFT:
-        abort(409)
+        raise WrongStatus
     meeting.status = MeetingStatus.PUBLISHED
     record("publish", meeting)
     commit_lottery_seed(meeting)
@@ -124,14 +151,14 @@ def publish(meeting: Meeting) -> None:
 
 def cancel(meeting: Meeting, reason_ja: str, reason_en: str | None) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
-        abort(409)
+        raise WrongStatus
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason_ja, meeting.cancel_reason_en = reason_ja.strip(), (reason_en or "").strip() or None
     record("cancel", meeting)
 
 
-def save_report(meeting: Meeting, form) -> None:
-    apply(form, meeting, ("attendance", "report_ja", "report_en"))
+def save_report(meeting: Meeting, attendance: int, report_ja: str | None, report_en: str | None) -> None:
+    meeting.attendance, meeting.report_ja, meeting.report_en = attendance, report_ja, report_en
     record("update", meeting)
 
 

@@ -1,56 +1,32 @@
-import enum
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.areas.models import Area, Venue
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import TitledEnum
 from portal.core.timefmt import now_utc
 from portal.extensions import db
 
 
-class MeetingKind(enum.StrEnum):
-    AREA_MEETING = "area_meeting"
-    FORUM = "forum"
-    SEMINAR = "seminar"
-    BRIEFING = "briefing"
-    COMMITTEE = "committee"
+class MeetingKind(TitledEnum):
+    AREA_MEETING = "area_meeting", _l("Area meeting")
+    FORUM = "forum", _l("Forum")
+    SEMINAR = "seminar", _l("Seminar / workshop")
+    BRIEFING = "briefing", _l("Briefing")
+    COMMITTEE = "committee", _l("Committee meeting")
 
 
-KIND_TITLES = {
-    MeetingKind.AREA_MEETING: _l("Area meeting"),
-    MeetingKind.FORUM: _l("Forum"),
-    MeetingKind.SEMINAR: _l("Seminar / workshop"),
-    MeetingKind.BRIEFING: _l("Briefing"),
-    MeetingKind.COMMITTEE: _l("Committee meeting"),
-}
+class MeetingFormat(TitledEnum):
+    IN_PERSON = "in_person", _l("In person")
+    ONLINE = "online", _l("Online")
+    HYBRID = "hybrid", _l("In person and online")
 
 
-class MeetingFormat(enum.StrEnum):
-    IN_PERSON = "in_person"
-    ONLINE = "online"
-    HYBRID = "hybrid"
-
-
-FORMAT_TITLES = {
-    MeetingFormat.IN_PERSON: _l("In person"),
-    MeetingFormat.ONLINE: _l("Online"),
-    MeetingFormat.HYBRID: _l("In person and online"),
-}
-
-
-class MeetingStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
-
-
-STATUS_TITLES = {
-    MeetingStatus.DRAFT: _l("Draft"),
-    MeetingStatus.PUBLISHED: _l("Published"),
-    MeetingStatus.CANCELLED: _l("Cancelled"),
-}
+class MeetingStatus(TitledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 #: statuses residents see: a cancelled meeting stays on the page, marked as cancelled
@@ -173,15 +149,15 @@ class Meeting(db.Model):
 
     @property
     def kind_title(self):
-        return KIND_TITLES[self.kind]
+        return MeetingKind(self.kind).label
 
     @property
     def status_title(self):
-        return STATUS_TITLES[self.status]
+        return MeetingStatus(self.status).label
 
     @property
     def format_title(self):
-        return FORMAT_TITLES[self.format]
+        return MeetingFormat(self.format).label
 
     @property
     def is_cancelled(self) -> bool:

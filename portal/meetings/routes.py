@@ -1,8 +1,9 @@
 import sqlalchemy as sa
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.areas.models import Area
+from portal.core.downloads import download
 from portal.core.htmx import render_page
 from portal.core.i18n import tr_text
 from portal.core.paging import page_arg, paginate
@@ -30,21 +31,15 @@ def area(slug: str):
                            past=services.past(10, area_id=area.id))
 
 
-def _ics_response(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _meeting_url(meeting) -> str:
     return url_for("registrations.meeting", meeting_id=meeting.id, _external=True)
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
-    meeting = services.get_meeting_or_404(meeting_id)
+    meeting = services.visible_meeting(meeting_id) or abort(404)
     body = ics.build_calendar([meeting], tr_text(meeting, "title"), _meeting_url, request.host)
-    return _ics_response(body, f"meeting-{meeting.id}.ics")
+    return download(body, f"meeting-{meeting.id}.ics", "text/calendar")
 
 
 @bp.get("/calendar.ics")
@@ -59,8 +54,10 @@ def calendar_ics():
     body = cache.get(key)
     if body is None:
         meetings = services.calendar_meetings(area, committee)
+        if meetings is None:
+            abort(404)
         body = ics.build_calendar(meetings, _("Kyoso Portal meetings"), _meeting_url, request.host)
         cache.set(key, body)
-    response = _ics_response(body, "calendar.ics")
+    response = download(body, "calendar.ics", "text/calendar")
     response.cache_control.public, response.cache_control.max_age = True, current_app.config["CACHE_DEFAULT_TIMEOUT"]
     return response

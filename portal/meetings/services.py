@@ -1,15 +1,12 @@
 """Meeting queries: what the public sees and how it is filtered."""
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.areas.models import Area
 from portal.core.timefmt import month_bounds, now_utc
 from portal.extensions import db
 from portal.meetings.models import VISIBLE, Accommodation, Meeting, MeetingStatus, meeting_accommodations
-
-#: statuses the public may open by URL; a cancelled meeting stays reachable to say it is cancelled
 
 
 def with_listing_details(query):
@@ -71,7 +68,8 @@ def past(limit: int, area_id: int | None = None):
     return db.session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit)).unique().all()
 
 
-def get_meeting_or_404(meeting_id: int) -> Meeting:
+def visible_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting the public may open by URL (published or cancelled), with what its page shows; else None."""
     query = (
         sa.select(Meeting)
         .where(Meeting.id == meeting_id, Meeting.status.in_(VISIBLE))
@@ -84,10 +82,7 @@ def get_meeting_or_404(meeting_id: int) -> Meeting:
             selectinload(Meeting.documents),
         )
     )
-    meeting = db.session.scalars(query).unique().one_or_none()
-    if meeting is None:
-        abort(404)
-    return meeting
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def offered_accommodations(meeting: Meeting) -> list[Accommodation]:
@@ -107,8 +102,9 @@ def committee_model():
     return sa.inspect(Meeting).relationships["committee"].mapper.class_
 
 
-def calendar_meetings(area_slug: str | None, committee_slug: str | None, limit: int = 500):
-    """Meetings for a calendar feed: published and cancelled (so subscribers see the cancellation)."""
+def calendar_meetings(area_slug: str | None, committee_slug: str | None, limit: int = 500) -> list[Meeting] | None:
+    """Meetings for a calendar feed: published and cancelled (so subscribers see the cancellation); None when the
+    area or published committee it is filtered by does not exist."""
     from datetime import timedelta
 
     query = sa.select(Meeting).where(
@@ -117,14 +113,14 @@ def calendar_meetings(area_slug: str | None, committee_slug: str | None, limit: 
     if area_slug is not None:
         area = db.session.scalar(sa.select(Area).where(Area.slug == area_slug))
         if area is None:
-            abort(404)
+            return None
         query = query.where(Meeting.area_id == area.id)
     if committee_slug is not None:
         committee = db.session.scalar(
             sa.select(committee_model()).filter_by(slug=committee_slug, status="published")
         )
         if committee is None:
-            abort(404)
+            return None
         query = query.where(Meeting.committee_id == committee.id)
     query = query.options(joinedload(Meeting.venue)).order_by(Meeting.starts_at).limit(limit)
     return db.session.scalars(query).unique().all()

@@ -19,7 +19,7 @@ from portal.accounts.forms import EMAIL, tidy_email
 from portal.core.i18n import current_lang, tr_text
 from portal.core.normalize import is_japanese_phone, is_kana, normalise_phone, to_katakana
 from portal.core.reference import choosable
-from portal.registrations.models import AGE_TITLES
+from portal.registrations.models import AgeGroup
 
 
 def _kana(value):
@@ -63,7 +63,7 @@ class RegistrationForm(FlaskForm):
                         description=_l("Only if you would like us to call you, e.g. 042-000-0000 or, from abroad, "
                                        "+44 20 7946 0958."),
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    age_group = RadioField(_l("Age group (optional)"), [Optional()], choices=[(k.value, t) for k, t in AGE_TITLES.items()],
+    age_group = RadioField(_l("Age group (optional)"), [Optional()], choices=AgeGroup.choices(),
                            description=_l("The city counts participation by generation. You do not have to answer."))
     companions = IntegerField(_l("Number of people coming with you"), [InputRequired(_l("Enter 0 if you come alone.")),
                                                                        NumberRange(min=0, message=_l("Enter 0 or more."))],

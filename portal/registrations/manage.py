@@ -1,6 +1,7 @@
 """Staff pages for the registrations of one meeting (its organiser and administrators only)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.accounts.services import normalise_email
@@ -21,16 +22,14 @@ from portal.registrations.manage_forms import (
     StaffRegistrationForm,
     WalkInForm,
 )
-from portal.registrations.models import AGE_TITLES, STATUS_TITLES, AccommodationRequest, Channel, Registration
+from portal.registrations.models import AccommodationRequest, AgeGroup, Channel, Registration
 
 bp = Blueprint("registrations_admin", __name__, url_prefix="/admin/meetings/<int:meeting_id>")
 bp.before_request(require_roles(Role.EDITOR, Role.ADMIN))
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
+    meeting = db.get_or_404(Meeting, meeting_id)
     require_registrations_access(meeting)
     return meeting
 
@@ -46,17 +45,15 @@ def roster(meeting_id: int):
     record("view", meeting, {}, object_type="registrations_roster", label=meeting.title_ja)
     db.session.commit()
     return render_page("registrations/manage/roster.html", "results", meeting=meeting, form=form,
-                       pagination=pagination, counts=services.counts(meeting.id), age_titles=AGE_TITLES,
-                       status_titles=STATUS_TITLES, walk_in=WalkInForm(),
+                       pagination=pagination, counts=services.counts(meeting.id), age_groups=list(AgeGroup),
+                       walk_in=WalkInForm(),
                        over_capacity=services.over_capacity(meeting))
 
 
 @bp.post("/registrations/<int:registration_id>/attend")
 def attend(meeting_id: int, registration_id: int):
     meeting = _meeting(meeting_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.meeting_id != meeting.id:
-        abort(404)
+    registration = db.one_or_404(sa.select(Registration).filter_by(id=registration_id, meeting_id=meeting.id))
     services.check_in(meeting, registration)
     flash(_("%(name)s is checked in.", name=registration.name or _("Walk-in")), "success")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
@@ -87,13 +84,12 @@ def new(meeting_id: int):
             age_group=form.age_group.data or None, companions=form.companions.data,
             accommodations=form.chosen_accommodations(), locale=current_lang())
         try:
+            # register commits, with the audit entry of a staff-entered registration: nothing left to commit here
             registration = services.register(meeting, data, channel=Channel(form.channel.data),
                                              staff_note=form.staff_note.data.strip())
         except services.RegistrationError as error:
             form.email.errors.append(str(error))
         else:
-            record("create", registration, {"channel": [None, registration.channel.value]}, label=registration.name)
-            db.session.commit()
             flash(_("The registration has been entered (%(status)s).", status=registration.status_title))
             return redirect(url_for("registrations_admin.roster", meeting_id=meeting.id))
     return render_template("registrations/manage/new.html", meeting=meeting, form=form)
@@ -113,9 +109,9 @@ def board(meeting_id: int):
 @bp.post("/accommodations/<int:request_id>")
 def set_request_status(meeting_id: int, request_id: int):
     meeting = _meeting(meeting_id)
-    accommodation_request = db.session.get(AccommodationRequest, request_id)
-    if accommodation_request is None or accommodation_request.registration.meeting_id != meeting.id:
-        abort(404)
+    accommodation_request = db.one_or_404(
+        sa.select(AccommodationRequest).join(Registration)
+        .where(AccommodationRequest.id == request_id, Registration.meeting_id == meeting.id))
     form = RequestStatusForm(prefix=f"r{request_id}")
     if form.validate():
         services.set_request_status(accommodation_request, form.status.data, form.reason_ja.data, form.reason_en.data)

@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from portal.accounts.forms import tidy_email
 from portal.core.forms import ChoiceField, QueryForm
 from portal.registrations.forms import RegistrationForm
-from portal.registrations.models import REQUEST_TITLES, STATUS_TITLES
+from portal.registrations.models import RegistrationStatus, RequestStatus
 
 
 class RosterFilterForm(QueryForm):
@@ -15,7 +15,7 @@ class RosterFilterForm(QueryForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.status.choices = [("", _l("Any status"))] + [(s.value, t) for s, t in STATUS_TITLES.items()]
+        self.status.choices = [("", _l("Any status"))] + RegistrationStatus.choices()
 
 
 class StaffRegistrationForm(RegistrationForm):
@@ -33,7 +33,7 @@ class WalkInForm(FlaskForm):
 
 
 class RequestStatusForm(FlaskForm):
-    status = ChoiceField(_l("Status"), choices=[(s.value, t) for s, t in REQUEST_TITLES.items()])
+    status = ChoiceField(_l("Status"), choices=RequestStatus.choices())
     reason_ja = TextAreaField(_l("Reason shown to the resident (Japanese)"), [Length(max=2000)])
     reason_en = TextAreaField(_l("Reason shown to the resident (English)"), [Optional(), Length(max=2000)])
 

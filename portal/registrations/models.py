@@ -5,46 +5,33 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
+from portal.core.enums import TitledEnum
 from portal.extensions import db
 
 
-class RegistrationStatus(enum.StrEnum):
-    PENDING = "pending"  # a guest's seat, held until the emailed link is opened
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    OFFERED = "offered"  # a freed seat, held for a waitlisted person until the offer expires
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
+class RegistrationStatus(TitledEnum):
+    #: a guest's seat, held until the emailed link is opened
+    PENDING = "pending", _l("Waiting for your email confirmation")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITLISTED = "waitlisted", _l("On the waiting list")
+    #: a freed seat, held for a waitlisted person until the offer expires
+    OFFERED = "offered", _l("A seat is offered to you")
+    CANCELLED = "cancelled", _l("Registration cancelled")
+    ATTENDED = "attended", _l("Attended")
 
 
-STATUS_TITLES = {
-    RegistrationStatus.PENDING: _l("Waiting for your email confirmation"),
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
-    RegistrationStatus.OFFERED: _l("A seat is offered to you"),
-    RegistrationStatus.CANCELLED: _l("Registration cancelled"),
-    RegistrationStatus.ATTENDED: _l("Attended"),
-}
 #: statuses that hold seats (the registrant and companions)
 HOLDS_SEAT = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED,
               RegistrationStatus.ATTENDED)
 
 
-class AgeGroup(enum.StrEnum):
+class AgeGroup(TitledEnum):
     """The generations the city counts participation by (seed 000)."""
 
-    CHILD = "child"  # 小中学生
-    YOUNG = "young"  # 高校生・大学生・若者
-    MIDDLE = "middle"  # 30〜50代
-    SENIOR = "senior"  # 60代以上
-
-
-AGE_TITLES = {
-    AgeGroup.CHILD: _l("Primary or junior high school pupil"),
-    AgeGroup.YOUNG: _l("High school or university student, young adult"),
-    AgeGroup.MIDDLE: _l("In your 30s to 50s"),
-    AgeGroup.SENIOR: _l("60 or over"),
-}
+    CHILD = "child", _l("Primary or junior high school pupil")  # 小中学生
+    YOUNG = "young", _l("High school or university student, young adult")  # 高校生・大学生・若者
+    MIDDLE = "middle", _l("In your 30s to 50s")  # 30〜50代
+    SENIOR = "senior", _l("60 or over")  # 60代以上
 
 
 class Channel(enum.StrEnum):
@@ -111,7 +98,7 @@ class Registration(db.Model):
 
     @property
     def status_title(self):
-        return STATUS_TITLES[self.status]
+        return RegistrationStatus(self.status).label
 
     @property
     def party_size(self) -> int:
@@ -121,17 +108,10 @@ class Registration(db.Model):
         return f"<Registration {self.id} {self.status}>"
 
 
-class RequestStatus(enum.StrEnum):
-    RECEIVED = "received"  # 受付
-    ARRANGED = "arranged"  # 手配済み
-    UNAVAILABLE = "unavailable"  # 手配不可
-
-
-REQUEST_TITLES = {
-    RequestStatus.RECEIVED: _l("Received"),
-    RequestStatus.ARRANGED: _l("Arranged"),
-    RequestStatus.UNAVAILABLE: _l("Cannot be arranged"),
-}
+class RequestStatus(TitledEnum):
+    RECEIVED = "received", _l("Received")  # 受付
+    ARRANGED = "arranged", _l("Arranged")  # 手配済み
+    UNAVAILABLE = "unavailable", _l("Cannot be arranged")  # 手配不可
 
 
 class AccommodationRequest(db.Model):
@@ -162,4 +142,4 @@ class AccommodationRequest(db.Model):
 
     @property
     def status_title(self):
-        return REQUEST_TITLES[self.status]
+        return RequestStatus(self.status).label

@@ -1,11 +1,10 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 
 from portal.accounts.services import normalise_email
 from portal.core.i18n import current_lang
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.meetings import services as meetings
 from portal.registrations import bp, services
 from portal.registrations.forms import CompanionsForm, registration_form
@@ -16,7 +15,7 @@ from portal.registrations.models import RegistrationStatus
 def meeting(meeting_id: int):
     """The meeting page, where a resident registers: it shows the meeting and how registering stands, so it
     lives here, above meetings (docs/architecture.md)."""
-    meeting = meetings.get_meeting_or_404(meeting_id)
+    meeting = meetings.visible_meeting(meeting_id) or abort(404)
     drawn = meeting.lottery_drawn_at is not None
     registration_closed = meeting.registration_closed_reason()
     return render_template("meetings/public/detail.html", meeting=meeting, registration_closed=registration_closed,
@@ -45,16 +44,16 @@ def _usual_accommodations(form) -> None:
                 details.data = usual[accommodation.code]
 
 
-def _form_page(meeting, form, status=200):
+def _form_page(meeting, form):
     late = {a.id for a in form.accommodation_list if services.is_late(meeting, a)}
     return render_template("registrations/public/form.html", meeting=meeting, form=form, late=late,
-                           waiting_list_only=services.joins_waiting_list(meeting)), status
+                           waiting_list_only=services.joins_waiting_list(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute; 200 per hour", methods=["POST"])
 def register(meeting_id: int):
-    meeting = meetings.get_meeting_or_404(meeting_id)
+    meeting = meetings.visible_meeting(meeting_id) or abort(404)
     reason = meeting.registration_closed_reason()
     if reason:
         return render_template("registrations/public/closed.html", meeting=meeting, reason=reason)
@@ -78,14 +77,11 @@ def register(meeting_id: int):
         accommodations=form.chosen_accommodations(), locale=current_lang(),
     )
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    try:
-        registration = services.register(meeting, data, user=user)
+    try:  # register commits: this request commits nothing else
+        registration = services.register(meeting, data, user=user, keep_profile=bool(form.save_profile.data))
     except services.RegistrationError as error:
         form.email.errors.append(str(error))
         return _form_page(meeting, form)
-    if user is not None and form.save_profile.data:
-        services.save_profile(user, data, form)
-        db.session.commit()
     if registration.application_number is not None:
         flash(_("Your application is received. Your application number is %(number)s. The seats are drawn by "
                 "lottery after the deadline.", number=registration.application_number), "success")
@@ -99,20 +95,6 @@ def register(meeting_id: int):
                                               "if a seat becomes free."), "warning"),
         }[registration.status])
     return redirect(url_for("registrations.detail", token=services.token_for(registration)))
-
-
-@bp.errorhandler(CSRFError)
-def session_expired(error):
-    """The form sat open too long: show it again with everything typed kept, and ask to send again."""
-    if request.endpoint != "registrations.register":
-        return render_template("errors/error.html", code=400), 400
-    meeting = meetings.get_meeting_or_404(request.view_args["meeting_id"])
-    form = registration_form(meeting, formdata=request.form)
-    form.validate()
-    form.step.data = "check"
-    form.form_errors.append(_("For your security the page timed out. Everything you typed is kept: check it and "
-                              "press the button again."))
-    return _form_page(meeting, form, status=400)
 
 
 def _registration_or_404(token: str):
