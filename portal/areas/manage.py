@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -17,7 +17,7 @@ from portal.audit.services import record_state
 from portal.core.access import require_roles
 from portal.core.enums import Role
 from portal.core.forms import form_values
-from portal.core.reference import STATE_ACTIONS, NameTaken, change_state, choosable, list_page, retire_panel
+from portal.core.reference import STATE_ACTIONS, change_state, choosable, form_page, list_page
 from portal.extensions import db
 
 bp = Blueprint("areas_admin", __name__, url_prefix="/admin/areas")
@@ -72,23 +72,13 @@ VENUES = _Pages(Venue, _venue_form, lambda form: {**form_values(form, services.V
 
 
 def _form_page(pages: _Pages, row_id: int | None):
-    """The new or edit page: save, commit once and go back to the list; or the form again with what was typed."""
+    """The new or edit page: saved, it goes back to the list."""
     row = None if row_id is None else db.get_or_404(pages.model, row_id)
     form = pages.make_form(row)
-    if form.validate_on_submit():
-        try:
-            pages.save(row, pages.values(form))
-        except NameTaken as taken:
-            form[taken.field].errors.append(str(taken))
-        else:
-            db.session.commit()
-            flash(str(pages.saved), "success")
-            return redirect(url_for(pages.list_endpoint))
     back = url_for(pages.list_endpoint)
-    if row is None:
-        return render_template("admin/form.html", form=form, title=str(pages.new_title), submit=_("Save"), back=back)
-    return render_template("admin/form.html", form=form, title=row.name_ja, submit=_("Save changes"), back=back,
-                           retire=retire_panel(row, pages.state_endpoint, **{pages.id_arg: row.id}))
+    return form_page(form, row, lambda: pages.save(row, pages.values(form)), saved=str(pages.saved),
+                     done=lambda saved: back, back=back, new_title=str(pages.new_title),
+                     retire=(pages.state_endpoint, pages.id_arg))
 
 
 def _state(pages: _Pages, row_id: int, action: str):

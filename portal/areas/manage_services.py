@@ -1,11 +1,11 @@
 """The staff side of areas and venues: save them, audited. Services flush; views commit."""
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.areas.models import Area, Venue
 from portal.audit.services import record
-from portal.core.reference import NameTaken
+from portal.core.reference import save_row
 from portal.extensions import db
 
 AREA_FIELDS = ("slug", "name_ja", "name_en", "district_type", "covers_ja", "covers_en", "population",
@@ -16,30 +16,12 @@ VENUE_FIELDS = ("name_ja", "name_en", "address_ja", "address_en", "access_ja", "
 
 def save_area(area: Area | None, values: dict) -> Area:
     """Create (at the end of the list) or update an area, audited; its short name must be its own."""
-    clash = db.session.scalar(sa.select(Area).where(Area.slug == values["slug"], Area.id != (area.id if area else -1)))
-    if clash is not None:
-        raise NameTaken("slug", _("Another area already uses this short name."))
-    creating = area is None
-    if creating:
-        area = Area(position=db.session.scalar(sa.select(sa.func.count(Area.id))))
-        db.session.add(area)
-    for name, value in values.items():
-        setattr(area, name, value)
-    record("create" if creating else "update", area)
-    return area
+    if area is None:
+        values = {"position": db.session.scalar(sa.select(sa.func.count(Area.id))), **values}
+    return save_row(area or Area, values, audit=record,
+                    unique={"slug": _l("Another area already uses this short name.")})
 
 
 def save_venue(venue: Venue | None, values: dict) -> Venue:
     """Create or update a venue, audited; its Japanese name must be its own."""
-    clash = db.session.scalar(
-        sa.select(Venue.id).where(Venue.name_ja == values["name_ja"], Venue.id != (venue.id if venue else -1)))
-    if clash is not None:
-        raise NameTaken("name_ja", _("Another venue already has this name."))
-    creating = venue is None
-    if creating:
-        venue = Venue()
-        db.session.add(venue)
-    for name, value in values.items():
-        setattr(venue, name, value)
-    record("create" if creating else "update", venue)
-    return venue
+    return save_row(venue or Venue, values, audit=record, unique={"name_ja": _l("Another venue already has this name.")})

@@ -1,13 +1,13 @@
 """/admin/accommodations: the 合理的配慮 catalogue (editors and administrators)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
 from portal.audit.services import record_state
 from portal.catalogue import bp, services
 from portal.catalogue.forms import AccommodationForm
 from portal.core.forms import form_values
-from portal.core.reference import STATE_ACTIONS, NameTaken, change_state, list_page, retire_panel
+from portal.core.reference import STATE_ACTIONS, change_state, form_page, list_page
 from portal.extensions import db
 from portal.meetings.models import Accommodation
 
@@ -24,26 +24,20 @@ def index():
                      row="admin/_accommodation_row.html")
 
 
-def _page(form, title, accommodation=None):
-    return render_template("admin/form.html", form=form, title=title, submit=_("Save"),
-                           back=url_for("catalogue.index"),
-                           retire=accommodation and retire_panel(accommodation, "catalogue.state",
-                                                                 accommodation_id=accommodation.id))
+def _form_page(accommodation: Accommodation | None, form: AccommodationForm, fields: tuple):
+    """The new or edit page: saved, it shows the kind's page."""
+    return form_page(form, accommodation, lambda: services.save_accommodation(accommodation, form_values(form, fields)),
+                     saved=_("The kind of support has been saved."), back=url_for("catalogue.index"),
+                     done=lambda saved: url_for("catalogue.edit", accommodation_id=saved.id),
+                     new_title=_("New kind of support"), retire=("catalogue.state", "accommodation_id"), submit=_("Save"),
+                     title=accommodation and _("%(name)s (code %(code)s)", name=accommodation.name_ja,
+                                               code=accommodation.code))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = AccommodationForm()
-    if form.validate_on_submit():
-        try:
-            accommodation = services.save_accommodation(None, {"code": form.code.data, **form_values(form, FIELDS)})
-        except NameTaken as taken:
-            form[taken.field].errors.append(str(taken))
-        else:
-            db.session.commit()
-            flash(_("The kind of support has been saved."), "success")
-            return redirect(url_for("catalogue.edit", accommodation_id=accommodation.id))
-    return _page(form, _("New kind of support"))
+    return _form_page(None, form, ("code", *FIELDS))
 
 
 @bp.route("/<int:accommodation_id>", methods=["GET", "POST"])
@@ -51,13 +45,7 @@ def edit(accommodation_id: int):
     accommodation = db.get_or_404(Accommodation, accommodation_id)
     form = AccommodationForm(obj=accommodation)
     del form.code  # the meeting search links by code: it stays as it was made
-    if form.validate_on_submit():
-        services.save_accommodation(accommodation, form_values(form, FIELDS))
-        db.session.commit()
-        flash(_("The kind of support has been saved."), "success")
-        return redirect(url_for("catalogue.edit", accommodation_id=accommodation.id))
-    return _page(form, _("%(name)s (code %(code)s)", name=accommodation.name_ja, code=accommodation.code),
-                 accommodation)
+    return _form_page(accommodation, form, FIELDS)
 
 
 @bp.post(f"/<int:accommodation_id>/<{STATE_ACTIONS}:action>")

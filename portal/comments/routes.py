@@ -171,8 +171,7 @@ def results(consultation_id: int):
 
     consultation = _with_results_or_404(consultation_id)
     form = ResultsFilterForm(request.args, consultation=consultation)
-    form.validate()
-    filters = {name: f.data for name, f in form._fields.items() if f.data and not f.errors}
+    filters = form.valid_data()
     pagination = paginate(services.opinions_query(consultation.id, filters), page_arg(), current_app.config["PER_PAGE"] * 5)
     documents = published_documents(consultation_id=consultation.id)
     return render_page("comments/public/results.html", "results", consultation=consultation, form=form,

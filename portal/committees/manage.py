@@ -5,14 +5,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.areas.models import Venue
-from portal.audit.services import record, record_state, snapshot
+from portal.audit.services import record_state
 from portal.committees import manage_services as services
 from portal.committees.forms import CommitteeForm, MemberForm, ScheduleForm, TermForm
 from portal.committees.models import Committee, CommitteeMember, CommitteeTerm
 from portal.core.access import require_roles
 from portal.core.enums import Role
 from portal.core.forms import form_values
-from portal.core.reference import STATE_ACTIONS, NameTaken, change_state, choosable, list_page, retire_panel
+from portal.core.reference import STATE_ACTIONS, NameTaken, change_state, choosable, form_page, list_page
 from portal.documents.services import staff_documents
 from portal.extensions import db
 from portal.meetings.models import Meeting
@@ -29,23 +29,14 @@ def index():
 
 
 def _form_page(committee: Committee | None):
-    """The new or edit page: save, commit once and show the committee; or the form again with what was typed."""
+    """The new or edit page: saved, it shows the committee."""
     form = CommitteeForm(obj=committee)
-    if form.validate_on_submit():
-        try:
-            committee = services.save_committee(committee, form_values(form, services.FIELDS))
-        except NameTaken as taken:
-            form[taken.field].errors.append(str(taken))
-        else:
-            db.session.commit()
-            flash(_("The committee has been saved."))
-            return redirect(url_for("committees_admin.detail", committee_id=committee.id))
-    if committee is None:
-        return render_template("admin/form.html", form=form, title=_("New committee"), submit=_("Save"),
-                               back=url_for("committees_admin.index"))
-    return render_template("admin/form.html", form=form, title=committee.name_ja, submit=_("Save changes"),
-                           back=url_for("committees_admin.detail", committee_id=committee.id),
-                           retire=retire_panel(committee, "committees_admin.state", committee_id=committee.id))
+    back = url_for("committees_admin.index") if committee is None else url_for(
+        "committees_admin.detail", committee_id=committee.id)
+    return form_page(form, committee, lambda: services.save_committee(committee, form_values(form, services.FIELDS)),
+                     saved=_("The committee has been saved."), category="message", back=back,
+                     done=lambda saved: url_for("committees_admin.detail", committee_id=saved.id),
+                     new_title=_("New committee"), retire=("committees_admin.state", "committee_id"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -74,7 +65,17 @@ def state(committee_id: int, action: str):
                         audit=record_state)
 
 
-def _term_page(committee, term, form):
+def _term_page(committee: Committee, term: CommitteeTerm | None):
+    form = TermForm(obj=term)
+    if form.validate_on_submit():
+        try:
+            services.save_term(committee, term, {name: form[name].data for name in services.TERM_FIELDS})
+        except NameTaken as error:
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The term has been saved."))
+            return redirect(url_for("committees_admin.detail", committee_id=committee.id))
     title = _("New term") if term is None else term.title_ja
     return render_template("admin/form.html", form=form, title=title, submit=_("Save"),
                            back=url_for("committees_admin.detail", committee_id=committee.id))
@@ -82,71 +83,45 @@ def _term_page(committee, term, form):
 
 @bp.route("/<int:committee_id>/terms/new", methods=["GET", "POST"])
 def new_term(committee_id: int):
-    committee = db.get_or_404(Committee, committee_id)
-    form = TermForm()
-    if form.validate_on_submit():
-        if any(t.number == form.number.data for t in committee.terms):
-            form.number.errors.append(_("This committee already has a term with this number."))
-        else:
-            term = CommitteeTerm(committee_id=committee.id)
-            form.populate_obj(term)
-            db.session.add(term)
-            record("create", term, label=f"{committee.name_ja} {term.title_ja}")
-            db.session.commit()
-            flash(_("The term has been saved."))
-            return redirect(url_for("committees_admin.detail", committee_id=committee.id))
-    return _term_page(committee, None, form)
+    return _term_page(db.get_or_404(Committee, committee_id), None)
 
 
 @bp.route("/terms/<int:term_id>", methods=["GET", "POST"])
 def edit_term(term_id: int):
     term = db.get_or_404(CommitteeTerm, term_id)
-    form = TermForm(obj=term)
+    return _term_page(term.committee, term)
+
+
+def _member_page(term: CommitteeTerm, member: CommitteeMember | None):
+    form = MemberForm(obj=member)
+    back = url_for("committees_admin.detail", committee_id=term.committee_id)
     if form.validate_on_submit():
-        if any(t.number == form.number.data and t.id != term.id for t in term.committee.terms):
-            form.number.errors.append(_("This committee already has a term with this number."))
-        else:
-            form.populate_obj(term)
-            record("update", term, label=f"{term.committee.name_ja} {term.title_ja}")
-            db.session.commit()
-            flash(_("The term has been saved."))
-            return redirect(url_for("committees_admin.detail", committee_id=term.committee_id))
-    return _term_page(term.committee, term, form)
+        services.save_member(term, member, {name: form[name].data for name in services.MEMBER_FIELDS})
+        db.session.commit()
+        flash(_("The member has been added.") if member is None else _("The member has been saved."))
+        return redirect(back)
+    if member is None:
+        return render_template("admin/form.html", form=form, title=_("New member of %(term)s", term=term.title_ja),
+                               submit=_("Add member"), back=back)
+    return render_template("admin/form.html", form=form, title=member.name_ja, submit=_("Save changes"), back=back)
 
 
 @bp.route("/terms/<int:term_id>/members/new", methods=["GET", "POST"])
 def new_member(term_id: int):
-    term = db.get_or_404(CommitteeTerm, term_id)
-    form = MemberForm()
-    if form.validate_on_submit():
-        services.add_member(term, {name: form[name].data for name in services.MEMBER_FIELDS})
-        db.session.commit()
-        flash(_("The member has been added."))
-        return redirect(url_for("committees_admin.detail", committee_id=term.committee_id))
-    return render_template("admin/form.html", form=form, title=_("New member of %(term)s", term=term.title_ja),
-                           submit=_("Add member"), back=url_for("committees_admin.detail", committee_id=term.committee_id))
+    return _member_page(db.get_or_404(CommitteeTerm, term_id), None)
 
 
 @bp.route("/members/<int:member_id>", methods=["GET", "POST"])
 def edit_member(member_id: int):
     member = db.get_or_404(CommitteeMember, member_id)
-    form = MemberForm(obj=member)
-    if form.validate_on_submit():
-        form.populate_obj(member)
-        record("update", member)
-        db.session.commit()
-        flash(_("The member has been saved."))
-        return redirect(url_for("committees_admin.detail", committee_id=member.term.committee_id))
-    return render_template("admin/form.html", form=form, title=member.name_ja, submit=_("Save changes"),
-                           back=url_for("committees_admin.detail", committee_id=member.term.committee_id))
+    return _member_page(member.term, member)
 
 
 @bp.post("/members/<int:member_id>/delete")
 def delete_member(member_id: int):
     member = db.get_or_404(CommitteeMember, member_id)
     committee_id = member.term.committee_id
-    record("delete", member, snapshot(member))
-    db.session.delete(member)
+    services.delete_member(member)
     db.session.commit()
     flash(_("The member has been removed."))
     return redirect(url_for("committees_admin.detail", committee_id=committee_id))

@@ -5,17 +5,18 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from portal.audit.services import record
+from portal.audit.services import record, snapshot
 from portal.committees.models import Committee, CommitteeMember, CommitteeTerm
-from portal.core.reference import NameTaken
+from portal.core.reference import save_row
 from portal.core.timefmt import tokyo_datetime
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind, MeetingStatus
 
 FIELDS = ("slug", "name_ja", "name_en", "purpose_ja", "purpose_en", "rhythm_ja", "rhythm_en", "observation_ja",
           "observation_en", "department_ja", "department_en", "status")
+TERM_FIELDS = ("number", "starts_on", "ends_on", "charge_ja", "charge_en")
 MEMBER_FIELDS = ("name_ja", "name_en", "furigana", "role", "category", "affiliation_ja", "affiliation_en")
 
 
@@ -35,17 +36,15 @@ class SchedulePlan:
 
 def save_committee(committee: Committee | None, values: dict) -> Committee:
     """Create or update a committee, audited; its short name must be its own."""
-    if db.session.scalar(sa.select(Committee).where(
-            Committee.slug == values["slug"], Committee.id != (committee.id if committee else -1))):
-        raise NameTaken("slug", _("Another committee already uses this short name."))
-    creating = committee is None
-    if creating:
-        committee = Committee()
-        db.session.add(committee)
-    for name, value in values.items():
-        setattr(committee, name, value)
-    record("create" if creating else "update", committee)
-    return committee
+    return save_row(committee or Committee, values, audit=record,
+                    unique={"slug": _l("Another committee already uses this short name.")})
+
+
+def save_term(committee: Committee, term: CommitteeTerm | None, values: dict) -> CommitteeTerm:
+    """Create or update a term of the committee (values: TERM_FIELDS), audited; its number must be its own."""
+    return save_row(term or CommitteeTerm, {"committee_id": committee.id, **values}, within=("committee_id",),
+                    unique={"number": _l("This committee already has a term with this number.")},
+                    audit=lambda action, term: record(action, term, label=f"{committee.name_ja} {term.title_ja}"))
 
 
 def same_weekday_of_month(first: date, months_later: int) -> date:
@@ -91,9 +90,15 @@ def create_schedule(committee: Committee, plan: SchedulePlan) -> list[Meeting]:
     return created
 
 
-def add_member(term: CommitteeTerm, values: dict) -> CommitteeMember:
-    """A new member, listed after the others of the term (values: MEMBER_FIELDS)."""
-    member = CommitteeMember(term_id=term.id, position=len(term.members), **values)
-    db.session.add(member)
-    record("create", member, label=f"{member.name_ja} ({term.title_ja})")
-    return member
+def save_member(term: CommitteeTerm, member: CommitteeMember | None, values: dict) -> CommitteeMember:
+    """Add a member, listed after the others of the term, or change one (values: MEMBER_FIELDS), audited."""
+    if member is not None:
+        return save_row(member, values, audit=record)
+    return save_row(CommitteeMember, {"term_id": term.id, "position": len(term.members), **values},
+                    audit=lambda action, member: record(action, member, label=f"{member.name_ja} ({term.title_ja})"))
+
+
+def delete_member(member: CommitteeMember) -> None:
+    record("delete", member, snapshot(member))
+    db.session.delete(member)
+    db.session.flush()

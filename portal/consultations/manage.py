@@ -5,13 +5,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from portal.areas.models import Venue
-from portal.audit.services import pending_changes, record
 from portal.consultations import services
 from portal.consultations.forms import ConsultationAdminFilterForm, ConsultationForm
-from portal.consultations.models import Consultation, ConsultationPlace
+from portal.consultations.models import Consultation
 from portal.core.access import require_roles
 from portal.core.enums import Role
-from portal.core.forms import apply
+from portal.core.forms import form_values
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate
 from portal.documents.services import staff_documents
@@ -28,9 +27,7 @@ FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "department_ja", "
 @bp.get("/")
 def index():
     form = ConsultationAdminFilterForm(request.args)
-    form.validate()
-    values = {name: field.data for name, field in form._fields.items() if field.data and not field.errors}
-    pagination = paginate(services.staff_query(values), page_arg(), current_app.config["PER_PAGE"] * 2)
+    pagination = paginate(services.staff_query(form.valid_data()), page_arg(), current_app.config["PER_PAGE"] * 2)
     return render_page("consultations/manage/list.html", "results", form=form, pagination=pagination)
 
 
@@ -45,19 +42,7 @@ def _form(consultation=None):
 
 
 def _save(form, consultation):
-    creating = consultation is None
-    consultation = consultation or Consultation()
-    apply(form, consultation, FIELDS)
-    if creating:
-        db.session.add(consultation)
-    changes = pending_changes(consultation)
-    before = sorted(p.venue_id for p in consultation.places)
-    chosen = form.places.data or []
-    if before != sorted(chosen):
-        consultation.places = [ConsultationPlace(venue_id=venue_id, position=n) for n, venue_id in enumerate(chosen)]
-        changes["places"] = [before, sorted(chosen)]
-    published = "status" in changes and consultation.status == "published"
-    record("create" if creating else ("publish" if published else "update"), consultation, changes)
+    consultation = services.save(consultation, form_values(form, FIELDS), form.places.data or [])
     db.session.commit()
     flash(_("The consultation has been saved."))
     return redirect(url_for("consultations_admin.edit", consultation_id=consultation.id))

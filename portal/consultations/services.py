@@ -1,10 +1,10 @@
-"""Consultations as the public sees them, grouped by phase; the staff list; publishing the results."""
+"""Consultations as the public sees them, grouped by phase; the staff list; saving one; publishing the results."""
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.audit.services import record
+from portal.audit.services import pending_changes, record
 from portal.consultations.models import Consultation, ConsultationPlace, Phase
 from portal.core import timefmt
 from portal.core.enums import PublishStatus
@@ -67,6 +67,25 @@ def staff_query(filters: dict):
     order = {"soonest": Consultation.opens_at, "title": Consultation.title_ja}.get(filters.get("sort"),
                                                                                    Consultation.opens_at.desc())
     return query.order_by(None).order_by(order, Consultation.id)
+
+
+def save(consultation: Consultation | None, values: dict, venue_ids: list[int]) -> Consultation:
+    """Create or update a consultation and the places where it can be read, in the order given, audited
+    ("publish" when this save publishes it)."""
+    creating = consultation is None
+    consultation = consultation or Consultation()
+    for name, value in values.items():
+        setattr(consultation, name, value)
+    if creating:
+        db.session.add(consultation)
+    changes = pending_changes(consultation)
+    before = sorted(p.venue_id for p in consultation.places)
+    if before != sorted(venue_ids):
+        consultation.places = [ConsultationPlace(venue_id=venue_id, position=n) for n, venue_id in enumerate(venue_ids)]
+        changes["places"] = [before, sorted(venue_ids)]
+    published = "status" in changes and consultation.status == "published"
+    record("create" if creating else ("publish" if published else "update"), consultation, changes)
+    return consultation
 
 
 class ResultsNotPublishable(Exception):

@@ -99,9 +99,3 @@ def form_values(form, fields) -> dict:
         value = getattr(form, name).data
         values[name] = (value.strip() or None) if isinstance(value, str) else value
     return values
-
-
-def apply(form, obj, fields) -> None:
-    """Copy the named form fields onto the model; empty text becomes None."""
-    for name, value in form_values(form, fields).items():
-        setattr(obj, name, value)

@@ -2,13 +2,14 @@
 instead of delete, delete only what nothing uses. What only a feature knows (how an action is audited, what else
 counts as a use) comes in from the caller: core imports no feature package.
 
-`list_page` and `change_state` are the view side of these pages, shared: a view returns what they return, and
-`change_state` is the one place the retire, restore and delete requests commit (the view does not commit again)."""
+`save_row` creates or updates a row, audited, with its unique names checked (also against a row another request
+saves at the same moment). `list_page`, `form_page` and `change_state` are the view side of these pages, shared: a
+view returns what they return; `form_page` and `change_state` commit (the view does not commit again)."""
 
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, request
+from flask import current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
@@ -35,6 +36,45 @@ class NameTaken(Exception):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+def taken(model, row, values: dict, unique: dict, within: tuple = ()) -> NameTaken | None:
+    """The NameTaken error of the first `unique` field whose new value another row (with the same `within`
+    values) already has, or None."""
+    def value(name):
+        return values[name] if name in values else getattr(row, name)
+
+    for field, message in unique.items():
+        if field in values and db.session.scalar(sa.select(model.id).where(
+                *(getattr(model, name) == value(name) for name in (field, *within)),
+                model.id != (row.id if row is not None else -1)).limit(1)) is not None:
+            return NameTaken(field, str(message))
+    return None
+
+
+def save_row(model_or_row, values: dict, *, audit: Audit, unique: dict | None = None, within: tuple = ()):
+    """Create (given the model) or update (given the row) a row from `values`, audited as "create" or "update",
+    flushed. Each `unique` field ({field: message}, unique together with the `within` fields) must be its own, or
+    NameTaken(field, message): checked first, and again when the database refuses a row another request saved
+    between the check and the flush (the savepoint keeps the rest of the request's transaction)."""
+    row = None if isinstance(model_or_row, type) else model_or_row
+    model = type(row) if row is not None else model_or_row
+    if error := taken(model, row, values, unique or {}, within):
+        raise error
+    try:
+        with db.session.begin_nested():
+            saved = row if row is not None else model()
+            if row is None:
+                db.session.add(saved)
+            for name, value in values.items():
+                setattr(saved, name, value)
+            audit("update" if row is not None else "create", saved)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        if error := taken(model, row, values, unique or {}, within):
+            raise error from None
+        raise
+    return saved
 
 
 def choosable(rows: Iterable, keep: Iterable = ()) -> list:
@@ -107,6 +147,27 @@ def retire_panel(obj, endpoint: str, in_use: InUse | None = None, **args) -> dic
     """What the edit page's retire section needs (admin/_retire.html)."""
     return {"endpoint": endpoint, "args": args, "retired_at": obj.retired_at,
             "deletable": not (in_use or references)(obj)}
+
+
+def form_page(form, row, save: Callable[[], object], *, saved: str, done: Callable[[object], str], back: str,
+              new_title: str, retire: tuple[str, str], title: str | None = None, submit: str | None = None,
+              category: str = "success"):
+    """The new (row None) or edit page: `save()` (may raise NameTaken), commit once, flash `saved` and go to
+    `done(the saved row)`; or the form again with what was typed. `retire`: the state endpoint and its id argument."""
+    if form.validate_on_submit():
+        try:
+            saved_row = save()
+        except NameTaken as error:
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(saved, category)
+            return redirect(done(saved_row))
+    if row is None:
+        return render_template("admin/form.html", form=form, title=new_title, submit=_("Save"), back=back)
+    endpoint, id_arg = retire
+    return render_template("admin/form.html", form=form, title=title or row.name_ja, submit=submit or _("Save changes"),
+                           back=back, retire=retire_panel(row, endpoint, **{id_arg: row.id}))
 
 
 def change_state(obj, action: str, edit_url: str, list_url: str, *, audit: Audit, in_use: InUse | None = None):

@@ -4,11 +4,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.audit.services import pending_changes, record, snapshot
 from portal.core.access import require_roles
 from portal.core.enums import Role
-from portal.core.forms import apply
-from portal.documents import services, uploads
+from portal.core.forms import form_values
+from portal.documents import manage_services as services
+from portal.documents import uploads
 from portal.documents.forms import DocumentForm, UploadForm
 from portal.documents.models import PARENTS, Document
 from portal.extensions import db
@@ -49,12 +49,7 @@ def new():
         except uploads.UploadError as error:
             form.file.errors.append(str(error))
         else:
-            document = Document(original_filename=stored.filename, stored_name=stored.stored_name,
-                                mime_type=stored.mime_type, size_bytes=stored.size_bytes,
-                                page_count=stored.page_count, **{f"{name}_id": parent.id})
-            apply(form, document, FIELDS)
-            db.session.add(document)
-            record("upload", document)
+            services.add({f"{name}_id": parent.id}, stored, form_values(form, FIELDS))
             db.session.commit()
             flash(_("The document has been uploaded."))
             return redirect(back_url(name, parent))
@@ -68,9 +63,7 @@ def edit(document_id: int):
     document = db.get_or_404(Document, document_id)
     form = DocumentForm(obj=document)
     if form.validate_on_submit():
-        apply(form, document, FIELDS)
-        published = "status" in pending_changes(document) and document.status == "published"
-        record("publish" if published else "update", document)
+        services.update(document, form_values(form, FIELDS))
         db.session.commit()
         flash(_("The changes have been saved."))
         return redirect(back_url(document))
@@ -82,9 +75,7 @@ def edit(document_id: int):
 def delete(document_id: int):
     document = db.get_or_404(Document, document_id)
     target = back_url(document)
-    path = services.file_path(document)
-    record("delete", document, snapshot(document))
-    db.session.delete(document)
+    path = services.delete(document)
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(_("The document has been deleted."))

@@ -23,8 +23,7 @@ bp.before_request(require_roles(Role.EDITOR))
 @bp.get("/")
 def index():
     form = MeetingAdminFilterForm(request.args)
-    form.validate()
-    filters = {name: field.data for name, field in form._fields.items() if field.data and not field.errors}
+    filters = form.valid_data()
     pagination = paginate(services.staff_list(filters), page_arg(), current_app.config["PER_PAGE"] * 2)
     return render_page("meetings/manage/list.html", "results", form=form, pagination=pagination)
 

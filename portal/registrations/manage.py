@@ -38,8 +38,7 @@ def _meeting(meeting_id: int) -> Meeting:
 def roster(meeting_id: int):
     meeting = _meeting(meeting_id)
     form = RosterFilterForm(request.args)
-    form.validate()
-    filters = {name: f.data for name, f in form._fields.items() if f.data and not f.errors}
+    filters = form.valid_data()
     pagination = paginate(services.roster_query(meeting.id, filters), page_arg(), current_app.config["PER_PAGE"] * 3)
     # The roster names people with the kinds of support they asked for (要配慮個人情報): every view is recorded.
     record("view", meeting, {}, object_type="registrations_roster", label=meeting.title_ja)

@@ -33,23 +33,19 @@ from portal.registrations.services.registering import (
 )
 from portal.registrations.services.retention import purge_personal_data, send_reminders
 from portal.registrations.services.rules import (
-    WAITLIST_ORDER,
     change_refusal,
     is_late,
     joins_waiting_list,
     may_change,
-    someone_waiting,
     waitlist_position,
 )
 from portal.registrations.services.seats import (
-    lock_meeting,
     offer_freed_seats,
     recount_seats,
     release_expired,
     seat_or_wait,
 )
 from portal.registrations.services.staff import (
-    CSV_COLUMNS,
     board,
     check_in,
     counts,
@@ -60,11 +56,10 @@ from portal.registrations.services.staff import (
 )
 
 __all__ = [
-    "CSV_COLUMNS", "WAITLIST_ORDER", "RegistrationData", "RegistrationError", "accept_offer", "board", "cancel",
-    "change_companions", "change_refusal", "check_in", "code_matches", "confirm_code_for", "confirm_email",
-    "counts", "draw_due_lotteries", "draw_lottery", "for_user", "is_late", "joins_waiting_list", "lock_meeting",
-    "lottery_order", "lottery_result", "may_change", "offer_freed_seats", "open_lottery", "over_capacity",
-    "purge_personal_data", "recount_seats", "register", "registration_for_token", "release_expired", "roster_csv",
-    "roster_query", "save_profile", "seat_or_wait", "send_reminders", "set_request_status", "someone_waiting",
-    "token_for", "waitlist_position",
+    "RegistrationData", "RegistrationError", "accept_offer", "board", "cancel", "change_companions",
+    "change_refusal", "check_in", "code_matches", "confirm_code_for", "confirm_email", "counts",
+    "draw_due_lotteries", "draw_lottery", "for_user", "is_late", "joins_waiting_list", "lottery_order",
+    "lottery_result", "may_change", "offer_freed_seats", "open_lottery", "over_capacity", "purge_personal_data",
+    "recount_seats", "register", "registration_for_token", "release_expired", "roster_csv", "roster_query",
+    "save_profile", "seat_or_wait", "send_reminders", "set_request_status", "token_for", "waitlist_position",
 ]
