@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup python assets translations database catalogs lint clean bench
+.PHONY: run test test-quick setup python assets translations database catalogs lint clean bench
 
 # Beside the web server, the outbox sender runs every 5 seconds, so emails (a guest's confirmation link …)
 # appear as .eml files in instance/mail/ without another command; both stop with Ctrl+C.
@@ -27,6 +27,11 @@ test: setup lint
 	else \
 		echo "(PostgreSQL pass skipped: TEST_DATABASE_URL is not set)"; \
 	fi
+
+# While working: the SQLite pass on every core without the browser tests and the slow ones (load, faults,
+# crawls, migrations, real servers: the markers in pyproject.toml). Before a commit, `make test`.
+test-quick: setup
+	env -u TEST_DATABASE_URL $(BIN)/pytest -n auto -m "not slow and not browser"
 
 setup: python assets translations database
 

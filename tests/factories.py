@@ -1,6 +1,8 @@
 """Small builders for test data, committed through the real models and constraints."""
 
+from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import cache
 from itertools import count
 
 import sqlalchemy as sa
@@ -25,7 +27,15 @@ from portal.meetings.models import Accommodation, Meeting, MeetingKind, MeetingS
 _seq = count(1)
 
 
+@cache
+def shared_pdf() -> bytes:
+    """One two-page PDF, made once per test process, stored as the file of every factory document."""
+    return make_pdf("資料", ["テスト資料"], pages=2)
+
+
 class Factory:
+    _batched = False  # inside `batch()`
+
     def area(self, **values) -> Area:
         n = next(_seq)
         values = {"slug": f"area-{n}", "name_ja": f"エリア{n}", "name_en": f"Area {n}",
@@ -82,9 +92,11 @@ class Factory:
                   "closes_at": opens + timedelta(days=days), "status": PublishStatus.PUBLISHED, **values}
         return self._add(Consultation(**values))
 
-    def document(self, **values) -> Document:
+    def document(self, content: bytes | None = None, **values) -> Document:
+        """A published handout with a stored file: by default the one shared two-page PDF (rendering a PDF per
+        document was most of a data-heavy test's time); pass `content` when the file itself matters."""
         n = next(_seq)
-        content = make_pdf(f"資料{n}", ["テスト資料"], pages=2)
+        content = content if content is not None else shared_pdf()
         stored = documents.new_stored_name(".pdf")
         (documents.upload_folder() / stored).write_bytes(content)
         values = {
@@ -94,7 +106,21 @@ class Factory:
         }
         return self._add(Document(**values))
 
+    @contextmanager
+    def batch(self):
+        """Inside the block rows are only flushed (they get their ids); one commit at the end. For tests that
+        add many rows: a commit per row is most of their set-up time."""
+        self._batched = True
+        try:
+            yield self
+            db.session.commit()
+        finally:
+            self._batched = False
+
     def _add(self, obj):
         db.session.add(obj)
-        db.session.commit()
+        if self._batched:
+            db.session.flush()
+        else:
+            db.session.commit()
         return obj

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from portal.accounts.models import OneTimeToken, User
 from portal.core.timefmt import now_utc
 from portal.extensions import db
-from tests.conftest import PASSWORD, post_form
+from tests.helpers import PASSWORD, post_form
 
 
 def link_in(email, path: str) -> str:

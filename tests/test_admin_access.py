@@ -82,7 +82,7 @@ def test_unknown_ids_in_admin_answer_404(demo_app, demo_auth, staff):
 
 
 def test_staff_must_pass_the_second_factor(demo_app, demo_auth):
-    from tests.conftest import PASSWORD, post_form
+    from tests.helpers import PASSWORD, post_form
 
     editor = demo_auth.create(email="editor@city.example.jp", roles=("editor",))
     client = demo_app.test_client()

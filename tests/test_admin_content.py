@@ -13,7 +13,7 @@ from portal.demo.pdf import make_pdf
 from portal.documents.models import Document
 from portal.extensions import db
 from portal.meetings.models import Meeting
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 DOC = {"kind": "handout", "title_ja": "第1回会議資料", "summary_ja": "会議で配る資料です。", "language": "ja",
        "status": "published"}

@@ -8,7 +8,7 @@ from portal.audit.models import AuditEntry
 from portal.core.timefmt import now_utc, to_tokyo
 from portal.extensions import db
 from portal.meetings.models import Meeting
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def local(dt) -> str:

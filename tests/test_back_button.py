@@ -12,7 +12,7 @@ import pytest
 
 from portal.core.timefmt import now_utc
 from portal.extensions import db
-from tests.conftest import sibling_app
+from tests.helpers import sibling_app
 
 FRAGMENT = {"HX-Request": "true"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}

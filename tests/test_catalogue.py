@@ -12,7 +12,7 @@ from portal.core import reference
 from portal.extensions import db
 from portal.meetings.models import Accommodation, meeting_accommodations
 from portal.registrations import services as registrations
-from tests.conftest import PG_URL, csrf_token, post_form
+from tests.helpers import PG_URL, csrf_token, post_form
 
 BEFORE = "974945c2b963"  # the revision before the catalogue
 STANDARD = {"手話通訳", "要約筆記", "車いすスペース", "前方席", "ヒアリングループ", "点字資料", "拡大文字資料", "託児",
@@ -49,6 +49,7 @@ def test_a_fresh_database_has_the_standard_catalogue_in_japanese_and_english(app
     assert kind("braille").lead_days == 14 and kind("interpretation").details_prompt_ja
 
 
+@pytest.mark.slow
 def test_the_migration_adds_only_missing_codes_and_leaves_staff_wording_alone(app):
     downgrade(revision=BEFORE)
     with db.engine.begin() as conn:
@@ -70,6 +71,7 @@ OLD_DEMO = [("sign_language", "手話通訳"), ("captioning", "要約筆記"), (
             ("language_support", "やさしい日本語・英語での案内"), ("other", "その他")]
 
 
+@pytest.mark.slow
 def test_the_upgrade_puts_new_kinds_after_the_existing_ones_in_order_and_keeps_other_last(client, auth):
     downgrade(revision=BEFORE)
     with db.engine.begin() as conn:
@@ -91,6 +93,7 @@ def test_the_upgrade_puts_new_kinds_after_the_existing_ones_in_order_and_keeps_o
         < body.index("その他")
 
 
+@pytest.mark.slow
 def test_an_empty_catalogue_is_filled_by_the_upgrade(app):
     downgrade(revision=BEFORE)
     with db.engine.begin() as conn:

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.registrations import services
 from portal.registrations.models import Registration
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.test_registrations import register, registrations, seats_taken
 
 

@@ -8,6 +8,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,6 +25,7 @@ def test_readme_gives_the_two_commands_and_what_they_do():
     assert "http://127.0.0.1:5000" in readme
 
 
+@pytest.mark.slow
 def test_make_run_serves_the_home_page_on_loopback():
     port = free_port()
     process = subprocess.Popen(
@@ -54,3 +57,10 @@ def test_make_test_runs_the_sqlite_pass_without_the_postgresql_url():
                             env={**os.environ, "TEST_DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:1/postgres"})
     runs = [line for line in result.stdout.splitlines() if "pytest" in line]
     assert runs and "env -u TEST_DATABASE_URL" in runs[0]
+
+
+def test_make_test_quick_leaves_out_the_browser_and_slow_tests_on_sqlite():
+    result = subprocess.run(["make", "-n", "test-quick"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "TEST_DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:1/postgres"})
+    [run] = [line for line in result.stdout.splitlines() if "pytest" in line]
+    assert run.startswith("env -u TEST_DATABASE_URL ") and '-m "not slow and not browser"' in run

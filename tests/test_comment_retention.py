@@ -12,7 +12,7 @@ from portal.core import timefmt
 from portal.demo.pdf import make_pdf
 from portal.documents.services import upload_folder
 from portal.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.test_comments import SUBMITTER, TEXT, form_values, send
 
 
@@ -52,7 +52,7 @@ def test_submitters_details_and_files_are_purged_a_year_after_the_results(app, c
                send_with_attachment(client, old, name="別 三郎", email="saburo@example.jp").id]
     recent_id = send_with_attachment(client, recent).id
     files = {c.id: upload_folder() / c.attachment_name for c in db.session.scalars(sa.select(Comment))}
-    assert all(path.exists() for path in files.values())
+    assert len(files) == 3 and all(path.exists() for path in files.values())
     staff = app.test_client()
     auth.as_role(staff, "moderator", email="mod@city.example.jp")
     accept_and_publish(staff, old, old_ids, published_days_ago=366)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from portal.comments.models import Comment
 from portal.core import timefmt
 from portal.extensions import db, limiter
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 TEXT = "第3章の「地域協創」について、若い世代が参加しやすい夜の開催を増やしてください。"
 SUBMITTER = {"name": "多摩 花子", "address": "多摩市関戸6-12-1", "email": "hanako@example.jp", "phone": "",

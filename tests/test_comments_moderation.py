@@ -9,7 +9,7 @@ from portal.comments import services
 from portal.comments.models import Comment, ConsultationSection, Opinion
 from portal.core.timefmt import now_utc
 from portal.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 PRIVATE = ["多摩 花子", "多摩市関戸6-12-1", "hanako@example.jp", "042-111-2222", "紙 一郎", "多摩市落合1-1", "ichiro@example.jp",
            "鈴木さんの電話は090-9999-8888"]
@@ -148,7 +148,7 @@ def test_full_cycle_web_and_paper_counted_together_then_published(app, client, a
                                                          AuditEntry.object_type == "comments"))
 
     # The submitter finds the response through the receipt number.
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     token = csrf_token(public, "/consultations/comment-status")
     status = public.post("/consultations/comment-status", data={

@@ -3,6 +3,7 @@
 from datetime import time
 from io import BytesIO
 
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -78,6 +79,7 @@ def test_venues_have_accessibility_features(demo_app):
     assert library.step_free and library.accessible_toilet and library.hearing_loop
 
 
+@pytest.mark.slow
 def test_every_demo_meeting_shows_the_seats_its_roster_holds(demo_app, demo_auth):
     """Seats come from registration rows: the public seat figure is what the staff roster counts."""
     import re
@@ -105,6 +107,7 @@ def test_every_demo_meeting_shows_the_seats_its_roster_holds(demo_app, demo_auth
     assert all(r.email.endswith("@example.jp") for r in sample) and any(r.name == "多摩 花子" for r in sample)
 
 
+@pytest.mark.slow
 def test_seed_demo_books_from_the_rows_where_an_older_demo_set_the_counter(app):
     """On a database where an older demo set the forum's counter directly (23 seats, nobody on the roster),
     seed-demo books its sample registrations through the real counter: the counter ends equal to the rows."""

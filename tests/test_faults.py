@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.mail.models import OutboxEmail
 from portal.meetings.models import Meeting
 from portal.registrations.models import Registration
-from tests.conftest import PG_URL, post_form
+from tests.helpers import PG_URL, post_form
 from tests.servers import Browser, gunicorn, wait_until_up, worker_pids
 from tests.test_admin_content import DOC
 
@@ -64,6 +64,7 @@ def _comment(base, factory):
     return form, saved, (1, None)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not PG_URL, reason="holds a table lock to stop the worker mid-transaction: the PostgreSQL pass")
 @pytest.mark.parametrize("submission", [_registration, _comment], ids=["registration", "comment"])
 def test_a_worker_killed_mid_submission_saves_all_or_nothing_and_a_retry_works(app, factory, tmp_path, submission):

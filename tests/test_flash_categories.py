@@ -2,7 +2,7 @@
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def notices(html: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from tests.test_registrations import register, registrations
 
 
 def register_in(client, meeting, lang="", **values):
-    from tests.conftest import post_form
+    from tests.helpers import post_form
     from tests.test_registrations import GUEST
 
     url = f"{lang}/meetings/{meeting.id}/register"

@@ -15,7 +15,7 @@ from portal.core.timefmt import now_utc, to_tokyo
 from portal.extensions import db
 from portal.meetings.models import Accommodation, Meeting
 from portal.registrations.models import Registration
-from tests.conftest import PASSWORD, post_form
+from tests.helpers import PASSWORD, post_form
 
 
 def local(dt) -> str:

@@ -65,7 +65,7 @@ def test_stored_utc_is_shown_as_tokyo(client, factory):
 
 
 def test_the_calendar_feed_is_built_once_per_cache_period_for_each_language(app, factory, tmp_path):
-    from tests.conftest import count_queries, sibling_app
+    from tests.helpers import count_queries, sibling_app
 
     factory.meeting(title_ja="防災を考える会")
     cached = sibling_app(app, tmp_path, CACHE_TYPE="SimpleCache")

@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from portal.core.logsafe import SafeAccessLogger, scrub
-from tests.conftest import PASSWORD, post_form
+from tests.helpers import PASSWORD, post_form
 from tests.servers import Browser, gunicorn
 
 LINK = re.compile(r"https?://[^\s/]+(/[^\s]+)")
@@ -60,6 +60,7 @@ def assert_no_secret(text: str, secrets: dict) -> None:
             assert part not in text, f"the {name} key is in the log"
 
 
+@pytest.mark.slow
 def test_gunicorn_logs_the_route_not_the_token(app, secret_links, tmp_path):
     links, secrets = secret_links
     access, server_log = tmp_path / "access.log", tmp_path / "server.log"
@@ -93,6 +94,7 @@ def test_gunicorn_logs_the_route_not_the_token(app, secret_links, tmp_path):
     assert "10.0.0.7 127.0.0.1" in log  # the rest of the line is as before: who asked, through which proxy
 
 
+@pytest.mark.slow
 def test_the_development_server_logs_the_route_not_the_token(app, secret_links, caplog, monkeypatch):
     links, secrets = secret_links
     monkeypatch.setattr(logging.getLogger("werkzeug"), "disabled", False)  # the test migrations' fileConfig

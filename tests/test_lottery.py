@@ -54,7 +54,7 @@ def test_applications_until_the_deadline_then_a_verifiable_draw(app, client, fac
 
 
 def test_a_lottery_needs_a_deadline(client, auth):
-    from tests.conftest import post_form
+    from tests.helpers import post_form
     from tests.test_admin_meetings import meeting_data
 
     auth.as_role(client, "editor")

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.mail.models import OutboxEmail
 from portal.meetings.models import Meeting
 from portal.registrations import services
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.test_admin_meetings import meeting_data
 from tests.test_registrations import register, registrations
 

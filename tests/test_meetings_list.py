@@ -74,8 +74,9 @@ def test_filter_form_is_wired_for_htmx_and_plain_get(client):
 
 
 def test_pagination_keeps_filters(client, factory):
-    for n in range(12):
-        factory.meeting(title_ja=f"連続会議{n:02d}", kind="seminar", days=1 + n)
+    with factory.batch():
+        for n in range(12):
+            factory.meeting(title_ja=f"連続会議{n:02d}", kind="seminar", days=1 + n)
     first = titles(client.get("/meetings?kind=seminar"))
     assert "連続会議00" in first and "連続会議11" not in first
     assert 'href="/meetings?kind=seminar&amp;page=2"' in first
@@ -92,7 +93,9 @@ def test_malformed_filters_show_the_page_with_a_message(client, query):
     assert response.status_code == 200
     body = titles(response)
     assert "<script>alert(1)</script>" not in body
-    if query != "kind=forum&kind=briefing":
+    if query == "kind=forum&kind=briefing":  # a repeated filter: the first value counts, nothing to correct
+        assert "入力内容を確認してください" not in body and "<title>エラー：" not in body
+    else:
         assert "入力内容を確認してください" in body and "<title>エラー：" in body
         assert "：一覧の中から選んでください。" in body or "：表示されている選択肢から選んでください。" in body
 

@@ -1,5 +1,6 @@
 """Migrations: the previous release's database upgrades to the current one and keeps its data."""
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -29,6 +30,7 @@ def old_registration(conn, meeting_id: int, status: str, seats: int, n: int, **v
     return insert(conn, "registrations", meeting_id=meeting_id, status=status, seats=seats, **values)
 
 
+@pytest.mark.slow
 def test_upgrade_from_the_foundation_release_keeps_its_data(app):
     downgrade(revision=FOUNDATION)
     with db.engine.begin() as conn:
@@ -57,6 +59,7 @@ def test_the_models_and_the_migrations_describe_the_same_schema(app):
     assert differences == []
 
 
+@pytest.mark.slow
 def test_the_upgrade_counts_the_seats_the_registration_rows_hold(app):
     """An older demo set seat counters directly (12 of 35 on the page, 2 people on the roster): after the
     upgrade the counter is what the rows hold, within capacity, and the public page says so."""

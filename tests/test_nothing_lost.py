@@ -13,7 +13,7 @@ from portal.consultations.models import Consultation, ConsultationPlace
 from portal.core import timefmt
 from portal.extensions import db
 from portal.meetings.models import Meeting
-from tests.conftest import CSRF
+from tests.helpers import CSRF
 from tests.test_admin_meetings import meeting_data
 from tests.test_comments import SUBMITTER, form_values, send
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from portal.extensions import db
-from tests.conftest import sibling_app
+from tests.helpers import sibling_app
 
 
 @pytest.fixture

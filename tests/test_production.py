@@ -10,7 +10,7 @@ from flask import request
 
 from portal import create_app
 from portal.config import TestConfig
-from tests.conftest import PG_URL, sibling_app
+from tests.helpers import PG_URL, sibling_app
 from tests.servers import ROOT, Relay
 
 pg_only = pytest.mark.skipif(not PG_URL, reason="a database server that restarts: the PostgreSQL pass")
@@ -37,6 +37,7 @@ def test_check_config_accepts_a_production_configuration():
     assert "ready for production" in result.output
 
 
+@pytest.mark.slow
 def test_the_portal_refuses_to_start_in_production_with_unsafe_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "BASE_URL")}
     env.update(PORTAL_ENV="production", FLASK_DEBUG="1")
@@ -71,6 +72,7 @@ def test_forwarded_headers_are_believed_from_the_configured_proxy_only(tmp_path)
     assert "Strict-Transport-Security" not in direct.headers
 
 
+@pytest.mark.slow
 def test_gunicorn_config_takes_workers_and_proxies_from_the_environment():
     env = {**os.environ, "WEB_CONCURRENCY": "3", "TRUSTED_PROXIES": "10.0.0.5"}
     result = subprocess.run([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--print-config", "wsgi:app"],
@@ -82,6 +84,7 @@ def test_gunicorn_config_takes_workers_and_proxies_from_the_environment():
     assert int(config["timeout"]) <= 60
 
 
+@pytest.mark.slow
 @pg_only
 def test_database_restart_gives_a_friendly_503_and_the_portal_recovers_by_itself(demo_app, tmp_path):
     target = sa.engine.make_url(PG_URL)
@@ -109,6 +112,7 @@ def test_database_restart_gives_a_friendly_503_and_the_portal_recovers_by_itself
         relay.close()
 
 
+@pytest.mark.slow
 @pg_only
 def test_a_page_read_that_loses_its_connection_is_retried_once(app):
     from portal.extensions import db

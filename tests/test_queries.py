@@ -1,24 +1,27 @@
 """A page costs a fixed number of SQL queries whatever the data size (5 vs 200 items)."""
 
-from tests.conftest import count_queries
+import pytest
+
+from tests.helpers import count_queries
 
 
 def seed(factory, n: int):
-    area = factory.area()
-    venue = factory.venue()
-    acc = [factory.accommodation(f"acc-{i}") for i in range(3)]
-    committee = factory.committee()
-    term = factory.term(committee)
-    for _ in range(n):
-        factory.member(term)
-    meetings = [
-        factory.meeting(days=1 + i / 10, area=area, venue=venue, committee=committee, number=i + 1,
-                        accommodations=acc)
-        for i in range(n)
-    ]
-    target = meetings[0]
-    for _ in range(n):
-        factory.document(meeting_id=target.id)
+    with factory.batch():  # one commit for the lot
+        area = factory.area()
+        venue = factory.venue()
+        acc = [factory.accommodation(f"acc-{i}") for i in range(3)]
+        committee = factory.committee()
+        term = factory.term(committee)
+        for _ in range(n):
+            factory.member(term)
+        meetings = [
+            factory.meeting(days=1 + i / 10, area=area, venue=venue, committee=committee, number=i + 1,
+                            accommodations=acc)
+            for i in range(n)
+        ]
+        target = meetings[0]
+        for _ in range(n):
+            factory.document(meeting_id=target.id)
     return target, committee
 
 
@@ -32,6 +35,7 @@ def queries_for(client, url: str) -> int:
 PAGES = ("meetings", "meeting", "committee", "home")
 
 
+@pytest.mark.slow
 def test_query_count_does_not_grow_with_data(app, factory):
     """Each page is counted on the same two databases (seeded once each: seeding 200 items is the slow part)."""
     from portal.extensions import db

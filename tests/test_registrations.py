@@ -12,7 +12,7 @@ from portal.extensions import db, limiter
 from portal.meetings.models import Meeting
 from portal.registrations import services
 from portal.registrations.models import Registration
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, post_form
 
 GUEST = {"name": "多摩 花子", "furigana": "たま はなこ", "email": "hanako@example.jp", "companions": "0"}
 
@@ -77,6 +77,7 @@ def test_signed_in_resident_is_confirmed_at_once_with_details_prefilled(client, 
     assert meeting.title_ja in me and "確定" in me
 
 
+@pytest.mark.slow
 def test_two_hundred_concurrent_registrations_never_overbook(app, factory):
     meeting = factory.meeting(days=10, capacity=20)
     limiter.enabled = False

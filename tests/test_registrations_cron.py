@@ -46,7 +46,9 @@ def test_purge_keeps_counts_and_leaves_no_accommodation_text(app, factory):
     assert "purged 2" in result.output
     db.session.commit()
     assert services.counts(meeting.id) == counts_before
-    for r in db.session.scalars(sa.select(Registration)):
+    registrations = db.session.scalars(sa.select(Registration)).all()
+    assert len(registrations) == 2
+    for r in registrations:
         assert r.name is None and r.email is None and r.phone is None and r.furigana is None and r.purged_at
     assert db.session.scalar(sa.select(sa.func.count()).where(AccommodationRequest.details.is_not(None))) == 0
     assert db.session.scalar(sa.select(sa.func.count(AccommodationRequest.id))) == 1  # the kind is still counted

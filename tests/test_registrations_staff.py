@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.registrations import services
 from portal.registrations.models import Registration
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from portal.accounts.models import OneTimeToken, Role, User, UserRole
+from portal.accounts.models import OneTimeToken, User, UserRole
 from portal.audit.models import AuditEntry
+from portal.core.enums import Role
 from portal.core.timefmt import now_utc
 from portal.extensions import db
-from tests.conftest import PASSWORD, post_form
+from tests.helpers import PASSWORD, post_form
 
 STAFF_PAGES = ["/admin/", "/admin/staff", "/admin/audit/"]
 

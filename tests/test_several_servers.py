@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.registrations.models import Registration
-from tests.conftest import PASSWORD, PG_URL
+from tests.helpers import PASSWORD, PG_URL
 from tests.servers import Browser, gunicorn, redis_server, redis_server_path
 
 PEOPLE, SEATS = 1000, 50
@@ -28,7 +28,7 @@ if not redis_server_path():
     needs.append("redis-server")
 if needs and os.environ.get("CI") and PG_URL:
     pytest.fail(f"CI must provide {', '.join(needs)} for the several-servers test", pytrace=False)
-pytestmark = pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)}")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)}")]
 
 @pytest.fixture
 def servers(app, factory, auth, tmp_path):

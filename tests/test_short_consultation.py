@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from portal.consultations.models import Consultation
 from portal.core.timefmt import now_utc
 from portal.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.test_admin_content import consultation_data
 
 REASON_JA = "法改正の施行日(4月1日)に間に合わせる必要があるため"

@@ -10,7 +10,7 @@ from portal.accounts.models import User
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.mail.models import OutboxEmail
-from tests.conftest import PASSWORD, post_form
+from tests.helpers import PASSWORD, post_form
 
 
 def test_admin_invites_staff_who_then_sets_up_totp(app, client, auth, outbox):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from portal.core.timefmt import now_utc
 from portal.extensions import db
 from portal.registrations.models import Registration
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.test_admin_meetings import meeting_data
 from tests.test_registrations import register, registrations, seats_taken
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser.axe import AXE, load_axe
+
 CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Without these, Chromium tries to reach Google's services, which this network refuses.
 CHROMIUM_ARGS = [
     "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -19,17 +19,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Every test here drives Chromium: marked `browser`, so `-m "not browser"` (make test-quick) leaves it out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def live_server(template_dbs, tmp_path_factory):
     """The portal with the demo data on 127.0.0.1 at a free port; stops at the end of the session."""
-    from tests.conftest import PG_URL, _make_app, clone_database, drop_database
+    from tests.helpers import PG_URL, clone_database, drop_database, make_app
 
     source, uploads = template_dbs["demo"]
     root = tmp_path_factory.mktemp("live")
     database = f"kyoso_live_{os.getpid()}" if PG_URL else root / "demo.db"
     clone_database(source, database)
     shutil.copytree(uploads, root / "uploads")
-    app = _make_app(database, root / "uploads")
+    app = make_app(database, root / "uploads")
     with app.app_context():
         _add_staff()
     with serve(app) as url:
@@ -63,7 +71,7 @@ def _add_staff():
     from portal.accounts.passwords import hash_password
     from portal.core.timefmt import now_utc
     from portal.extensions import db
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     db.session.add(User(email=ADMIN_EMAIL, password_hash=hash_password(PASSWORD), display_name="管理 花子",
                         email_verified_at=now_utc(), totp_secret=ADMIN_TOTP, totp_enabled_at=now_utc(),
@@ -77,7 +85,7 @@ def log_in_as_admin(page, live_server):
 
     import pyotp
 
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     page.goto(live_server + "/account/login")
     page.fill("#email", ADMIN_EMAIL)
@@ -116,8 +124,13 @@ def admin_state(browser, live_server):
     return state
 
 
-def _page(browser, **options):
+def _page(browser, axe=False, **options):
+    """A page in a new context (its own cookies); with `axe`, axe-core is in every page it opens."""
+    if axe:
+        options["bypass_csp"] = True  # the strict CSP would refuse the injected axe; the CSP has its own tests
     context = browser.new_context(locale="ja-JP", **options)
+    if axe:
+        load_axe(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
@@ -139,7 +152,7 @@ def nojs_page(browser):
 
 @pytest.fixture
 def admin_page(browser, admin_state):
-    context, page = _page(browser, storage_state=admin_state, bypass_csp=True)
+    context, page = _page(browser, axe=True, storage_state=admin_state)
     yield page
     context.close()
 
@@ -153,7 +166,6 @@ def admin_nojs_page(browser, admin_state):
 
 @pytest.fixture
 def axe_page(browser):
-    # axe is injected by the test, which the strict CSP would refuse; the CSP is checked elsewhere.
-    context, page = _page(browser, bypass_csp=True)
+    context, page = _page(browser, axe=True)
     yield page
     context.close()

@@ -2,32 +2,15 @@
 
 import pytest
 
-from tests.browser.conftest import AXE
+from tests.browser.axe import describe, run_axe
 from tests.pages import public_urls
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture(scope="module")
 def urls(template_dbs, tmp_path_factory):
-    from tests.conftest import read_template
+    from tests.helpers import read_template
 
     return read_template(template_dbs, tmp_path_factory, public_urls) + ["/no-such-page", "/meetings?month=abc"]
-
-
-def run_axe(page) -> list[dict]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_TAGS,
-    )
-    return result["violations"]
-
-
-def describe(violations) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
-    )
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])

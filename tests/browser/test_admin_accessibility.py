@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.test_accessibility import describe, run_axe
+from tests.browser.axe import describe, run_axe
 
 ACCOUNT_PUBLIC = ["/account/login", "/account/signup", "/account/password/forgot", "/account/signup/check-email",
                   "/account/password/sent", "/account/verify/not-a-token"]
@@ -13,7 +13,7 @@ ACCOUNT_PRIVATE = ["/account/me", "/account/password", "/account/email", "/accou
 
 @pytest.fixture(scope="module")
 def admin_urls(template_dbs, tmp_path_factory):
-    from tests.conftest import read_template
+    from tests.helpers import read_template
     from tests.test_admin_access import ADMIN, EDITOR, EVERYONE_STAFF, admin_urls, ids
 
     def read():

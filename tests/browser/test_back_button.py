@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.browser.conftest import serve
-from tests.conftest import sibling_app
+from tests.helpers import sibling_app
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.test_accessibility import describe, run_axe
+from tests.browser.axe import describe, load_axe, run_axe
 
 
 @pytest.fixture(scope="module")
 def open_consultation(template_dbs, tmp_path_factory):
     from portal.consultations.models import Consultation
     from portal.extensions import db
-    from tests.conftest import read_template
+    from tests.helpers import read_template
 
     return read_template(template_dbs, tmp_path_factory, lambda: db.session.scalar(sa.select(Consultation.id).where(Consultation.title_ja == "多摩市協働指針(改定案)")))
 
@@ -24,16 +24,19 @@ def open_consultation(template_dbs, tmp_path_factory):
 def test_comment_form_confirm_receipt_without_javascript(browser, live_server, open_consultation, prefix, labels):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
+    scripted = browser.new_context(bypass_csp=True)
+    load_axe(scripted)
+    view = scripted.new_page()
     failures = {}
 
     def check(step):
-        scripted = browser.new_context(storage_state=context.storage_state(), bypass_csp=True).new_page()
-        scripted.goto(page.url)
+        scripted.clear_cookies()
+        scripted.add_cookies(context.cookies())
+        view.goto(page.url)
         if step == "confirm":
-            scripted.set_content(page.content())
-        if violations := run_axe(scripted):
+            view.set_content(page.content())
+        if violations := run_axe(view):
             failures[step] = describe(violations)
-        scripted.context.close()
 
     page.goto(f"{live_server}{prefix}/consultations/{open_consultation}/comment")
     check("form")
@@ -50,4 +53,5 @@ def test_comment_form_confirm_receipt_without_javascript(browser, live_server, o
     assert re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", page.locator(".receipt-number").inner_text())
     check("receipt")
     context.close()
+    scripted.close()
     assert not failures, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())

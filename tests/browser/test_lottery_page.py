@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from tests.browser.axe import describe, run_axe
 from tests.browser.conftest import _page
-from tests.browser.test_accessibility import describe, run_axe
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def lottery_server(app, factory):
 
 def test_the_lottery_section_has_no_axe_violations(browser, lottery_server):
     root, ids = lottery_server
-    context, page = _page(browser, bypass_csp=True)
+    context, page = _page(browser, axe=True)
     failures = {}
     for prefix in ("", "/en"):
         for meeting_id in ids:

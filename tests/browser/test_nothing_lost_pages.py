@@ -4,7 +4,7 @@ expired token, a comment sent after the period closed, and the page that offers 
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.test_accessibility import describe, run_axe
+from tests.browser.axe import describe, run_axe
 
 POST = """([action, fields]) => {
   const form = document.createElement("form");
@@ -22,7 +22,7 @@ def consultation_ids(template_dbs, tmp_path_factory):
     from portal.consultations.models import Consultation
     from portal.core.timefmt import now_utc
     from portal.extensions import db
-    from tests.conftest import read_template
+    from tests.helpers import read_template
 
     def read():
         open_id = db.session.scalar(sa.select(Consultation.id).where(Consultation.opens_at <= now_utc(),

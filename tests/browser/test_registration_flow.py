@@ -5,14 +5,14 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.test_accessibility import describe, run_axe
+from tests.browser.axe import describe, load_axe, run_axe
 
 
 @pytest.fixture(scope="module")
 def forum_id(template_dbs, tmp_path_factory):
     from portal.extensions import db
     from portal.meetings.models import Meeting
-    from tests.conftest import read_template
+    from tests.helpers import read_template
 
     return read_template(template_dbs, tmp_path_factory, lambda: db.session.scalar(sa.select(Meeting.id).where(Meeting.kind == "forum")))
 
@@ -24,17 +24,20 @@ def forum_id(template_dbs, tmp_path_factory):
 def test_register_confirm_view_and_cancel_without_javascript(browser, live_server, forum_id, prefix, labels):
     context = browser.new_context(java_script_enabled=False, bypass_csp=True)
     page = context.new_page()
+    scripted = browser.new_context(bypass_csp=True)
+    load_axe(scripted)
+    view = scripted.new_page()
     failures = {}
 
     def check(step):
-        # axe needs script: run it in a second, scripted page on the same URL and cookies.
-        scripted = context.browser.new_context(storage_state=context.storage_state(), bypass_csp=True).new_page()
-        scripted.goto(page.url)
+        # axe needs script: run it in a second, scripted page on the same URL with the same cookies.
+        scripted.clear_cookies()
+        scripted.add_cookies(context.cookies())
+        view.goto(page.url)
         if step == "confirm":  # the answer to a POST: same origin, then the same HTML, so its CSS loads
-            scripted.set_content(page.content())
-        if violations := run_axe(scripted):
+            view.set_content(page.content())
+        if violations := run_axe(view):
             failures[step] = describe(violations)
-        scripted.context.close()
 
     page.goto(f"{live_server}{prefix}/meetings/{forum_id}/register")
     check("form")
@@ -56,4 +59,5 @@ def test_register_confirm_view_and_cancel_without_javascript(browser, live_serve
     page.get_by_role("button").filter(has_text=re.compile("取り消す|cancel", re.I)).click()
     assert re.search("取消済み|Registration cancelled", page.locator(".status").inner_text())
     context.close()
+    scripted.close()
     assert not failures, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())

@@ -8,10 +8,11 @@ payloads must appear escaped, never as markup. The forms residents fill are also
 import re
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
@@ -76,6 +77,7 @@ def assert_escaped(pages: dict[str, str]) -> None:
     assert echoed > len(pages) // 4, "the payloads should be visible (as text) on many pages"
 
 
+@pytest.mark.slow
 def test_every_public_page_shows_planted_markup_as_text(demo_app, demo_client):
     assert plant_payloads() > 30
     pages = crawl(demo_client, ["/", "/en/", "/meetings?when=past", "/en/consultations"], "/")
@@ -83,6 +85,7 @@ def test_every_public_page_shows_planted_markup_as_text(demo_app, demo_client):
     assert_escaped(pages)
 
 
+@pytest.mark.slow
 def test_every_staff_page_shows_planted_markup_as_text(demo_app, demo_client, demo_auth):
     plant_payloads()
     demo_auth.as_role(demo_client, "admin")
@@ -126,7 +129,7 @@ def test_markup_in_a_comment_is_shown_as_text_on_confirm_receipt_and_moderation(
 
 
 def test_markup_in_an_account_name_is_shown_as_text(client):
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     response = post_form(client, "/account/signup", {"display_name": "花子" + IMG, "email": "hanako@example.jp",
                                                      "password": PASSWORD, "confirm": PASSWORD})
