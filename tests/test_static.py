@@ -17,6 +17,7 @@ def test_asset_urls_carry_a_content_hash_and_are_cached_long(client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.cache_control.max_age >= 30 * 24 * 3600
+        assert response.cache_control.immutable and not response.cache_control.no_cache, url  # never asked again
     english = client.get("/en/").get_data(as_text=True)
     assert '"/static/css/portal.css?v=' in english  # one URL per file whatever the language
 

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def cache_static(response):
         if request.endpoint == "static" and "v" in request.args and response.status_code == 200:
+            response.cache_control.no_cache = None  # Flask's send_file says "revalidate"; a hashed URL never changes
             response.cache_control.public = True
             response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
             response.cache_control.immutable = True
