@@ -12,6 +12,23 @@ def tidy(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+#: Unicode categories never meant to be seen in a name: controls (Cc), format characters (Cf: bidi overrides and
+#: isolates, zero-width space/joiners, the BOM, soft hyphen…), unassigned (Cn), private use (Co), surrogates (Cs).
+_INVISIBLE = {"Cc", "Cf", "Cn", "Co", "Cs"}
+
+
+def clean_name(text: str | None) -> str:
+    """A person's name or a file's display name as it may be shown: folded like tidy(), with every control,
+    bidi and zero-width character removed and runs of white space made one space.
+
+    "invoice\u202efdp.exe" is shown as "invoicefdp.exe", never reversed; "多摩\u200b花子" as "多摩花子".
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(" " if c in "\t\n\r" else c for c in text if c in "\t\n\r" or
+                   unicodedata.category(c) not in _INVISIBLE)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def to_katakana(text: str) -> str:
     """ひらがな → カタカナ, half-width ｶﾀｶﾅ → full width, spaces folded."""
     text = tidy(text)
