@@ -1,10 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, EmailField, Form, PasswordField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
-from portal.accounts.passwords import password_problem
-from portal.core.normalize import tidy
+from portal.accounts.passwords import password_problem, too_long, too_long_message
+from portal.core.normalize import clean_name, tidy
 
 
 def tidy_email(value):
@@ -16,6 +25,33 @@ EMAIL = [InputRequired(_l("Enter your email address.")), Length(max=254),
          Email(_l("Enter an email address like name@example.jp."), check_deliverability=False)]
 
 
+def password_length(form, field):
+    """First on every password field: an over-long one is refused before anything else (hashing, NFKC) reads it."""
+    if field.data and too_long(field.data):
+        raise StopValidation(too_long_message())
+
+
+class _EmailOnly(Form):
+    email = EmailField(validators=EMAIL, filters=[tidy_email])
+
+
+def email_problem(value: str) -> str | None:
+    """What the forms would say about an address (the one rule for forms and `flask create-admin`), or None."""
+    form = _EmailOnly(MultiDict({"email": value}))
+    if form.validate():
+        return None
+    return str(form.email.errors[0])
+
+
+def password_field(label, message, *more):
+    return PasswordField(label, [InputRequired(message), password_length, *more])
+
+
+#: a person's name as it may be shown: control, bidi and zero-width characters removed (issue 12.5)
+def name_field():
+    return StringField(_l("Your name"), [DataRequired(_l("Enter your name.")), Length(max=120)], filters=[clean_name])
+
+
 def new_password_check(form, field):
     # The account's address (set by the view) or the one typed on the same form: not usable as a password.
     email = getattr(form, "account_email", None) or (form.email.data if "email" in form._fields else "")
@@ -25,16 +61,16 @@ def new_password_check(form, field):
 
 
 class SignUpForm(FlaskForm):
-    display_name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=120)])
+    display_name = name_field()
     email = EmailField(_l("Email address"), EMAIL, filters=[tidy_email])
-    password = PasswordField(_l("Password"), [InputRequired(_l("Enter a password.")), new_password_check])
-    confirm = PasswordField(_l("Password again"), [
-        InputRequired(_l("Enter the password again.")), EqualTo("password", _l("The two passwords are different."))])
+    password = password_field(_l("Password"), _l("Enter a password."), new_password_check)
+    confirm = password_field(_l("Password again"), _l("Enter the password again."),
+                             EqualTo("password", _l("The two passwords are different.")))
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email address"), EMAIL, filters=[tidy_email])
-    password = PasswordField(_l("Password"), [InputRequired(_l("Enter your password."))])
+    password = password_field(_l("Password"), _l("Enter your password."))
 
 
 class CodeForm(FlaskForm):
@@ -46,30 +82,34 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), [InputRequired(_l("Enter a password.")), new_password_check])
-    confirm = PasswordField(_l("New password again"), [
-        InputRequired(_l("Enter the password again.")), EqualTo("password", _l("The two passwords are different."))])
+    password = password_field(_l("New password"), _l("Enter a password."), new_password_check)
+    confirm = password_field(_l("New password again"), _l("Enter the password again."),
+                             EqualTo("password", _l("The two passwords are different.")))
+
+
+def current_password():
+    return password_field(_l("Current password"), _l("Enter your current password."))
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), [InputRequired(_l("Enter your current password."))])
+    current = current_password()
     password = NewPasswordForm.password
     confirm = NewPasswordForm.confirm
 
 
 class ChangeEmailForm(FlaskForm):
     email = EmailField(_l("New email address"), EMAIL, filters=[tidy_email])
-    current = PasswordField(_l("Current password"), [InputRequired(_l("Enter your current password."))])
+    current = current_password()
 
 
 class DeleteAccountForm(FlaskForm):
-    current = PasswordField(_l("Current password"), [InputRequired(_l("Enter your current password."))])
+    current = current_password()
     confirm = BooleanField(_l("I understand that my account will be deleted and cannot be restored"),
                            [InputRequired(_l("Tick the box to confirm."))])
 
 
 class AcceptInviteForm(FlaskForm):
-    display_name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=120)])
+    display_name = name_field()
     password = NewPasswordForm.password
     confirm = NewPasswordForm.confirm
 

@@ -112,3 +112,20 @@ class OneTimeToken(db.Model):
     used_at = mapped_column(UTCDateTime)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     user = relationship(User)
+
+
+class SignInFailure(db.Model):
+    """One wrong password or second-factor code, counted against the address typed (issue 12): the throttle reads
+    the last 15 minutes of these, in the database so that every worker and host sees the same count."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: HMAC-SHA256 (SECRET_KEY) of the normalised address typed, whether or not an account uses it
+    address_key: Mapped[str] = mapped_column(sa.String(64), index=True)
+    #: the account the address belongs to, when there is one (lets staff see and unlock locked accounts)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+
+    def __repr__(self) -> str:
+        return f"<SignInFailure {self.id}>"

@@ -9,6 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 8
+#: checked by the forms before any hashing: a 2-million-character password would hold a worker for seconds
+MAX_LENGTH = 128
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 #: verified against when no account matches, so a wrong email costs as long as a wrong password
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -20,6 +22,7 @@ def normalise(password: str) -> str:
 
 
 def hash_password(password: str) -> str:
+    """The hash of a password (callers have refused one over MAX_LENGTH)."""
     return _hasher.hash(normalise(password))
 
 
@@ -39,8 +42,18 @@ def _common() -> frozenset[str]:
     return frozenset((Path(__file__).with_name("common_passwords.txt")).read_text().split())
 
 
+def too_long(password: str) -> bool:
+    return len(password) > MAX_LENGTH
+
+
+def too_long_message():
+    return _l("Use at most %(num)s characters.", num=MAX_LENGTH)
+
+
 def password_problem(password: str, email: str = ""):
     """A message saying what is wrong with a new password, or None."""
+    if too_long(password):
+        return too_long_message()
     password = normalise(password)
     if len(password) < MIN_LENGTH:
         return _l("Use at least %(num)s characters.", num=MIN_LENGTH)

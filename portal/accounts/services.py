@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from portal.accounts.models import OneTimeToken, RecoveryCode, TokenPurpose, User, UserRole
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.core.enums import Role
-from portal.core.normalize import tidy
+from portal.core.normalize import clean_name, tidy
 from portal.core.timefmt import now_utc
 from portal.core.urls import external_url
 from portal.extensions import db
@@ -98,16 +98,17 @@ def consume_token(purpose: TokenPurpose, raw: str) -> OneTimeToken:
 
 
 def sign_up(email: str, password: str, display_name: str, lang: str) -> None:
-    """Create an unverified account and email a link; a known address gets a notice instead."""
+    """Create an unverified account and email a link; a known address gets a notice instead. Both paths hash the
+    password once and queue one email, so neither the answer nor its time tells whether the address is known."""
     email = normalise_email(email)
+    password_hash = hash_password(password)
     existing = find_user(email)
     if existing is not None:
         queue_email(email, "accounts/already_registered", existing.locale,
                     login_url=external_url("accounts.login", existing.locale),
                     reset_url=external_url("accounts.forgot_password", existing.locale))
         return
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name.strip(),
-                locale=lang)
+    user = User(email=email, password_hash=password_hash, display_name=clean_name(display_name), locale=lang)
     db.session.add(user)
     db.session.flush()
     raw = issue_token(TokenPurpose.VERIFY_EMAIL, email, user)
@@ -154,9 +155,14 @@ def end_all_sessions(user: User) -> None:
 # Password reset and changes
 
 
-def request_password_reset(email: str) -> None:
+def request_password_reset(email: str, lang: str = "ja") -> None:
+    """Email a link to choose a new password; an address no account uses gets one email too (saying so), so both
+    paths queue one email and the answer is the same."""
     user = find_user(email)
     if user is None:
+        queue_email(normalise_email(email), "accounts/reset_no_account", lang,
+                    reset_url=external_url("accounts.forgot_password", lang),
+                    signup_url=external_url("accounts.signup", lang))
         return
     raw = issue_token(TokenPurpose.RESET_PASSWORD, user.email, user)
     queue_email(user.email, "accounts/reset_password", user.locale, name=user.display_name,
@@ -268,18 +274,20 @@ def use_recovery_code(user: User, code: str) -> bool:
 # Staff
 
 
-def create_admin(email: str, password: str, name: str) -> User:
+def create_admin(email: str, password: str, name: str) -> tuple[User, dict | None]:
+    """The first administrator, or an existing account made one; the change of roles, if any."""
     email = normalise_email(email)
     user = find_user(email)
     if user is None:
-        user = User(email=email, password_hash=hash_password(password), display_name=name, locale="ja",
-                    email_verified_at=now_utc())
+        user = User(email=email, password_hash=hash_password(password), display_name=clean_name(name) or email,
+                    locale="ja", email_verified_at=now_utc())
         db.session.add(user)
         db.session.flush()
+    changes = None
     if Role.ADMIN.value not in user.role_names:
-        set_roles(user, user.role_names | {Role.ADMIN.value})
+        changes = set_roles(user, user.role_names | {Role.ADMIN.value})
     db.session.flush()
-    return user
+    return user, changes
 
 
 def set_roles(user: User, roles: set[str]) -> dict:
@@ -328,11 +336,18 @@ def accept_invitation(user: User, token_id: int) -> dict:
     return set_roles(user, user.role_names | set(token.payload.get("roles", [])))
 
 
+class AccountExists(Exception):
+    """An invitation to create an account for an address that has one by now (someone signed up first)."""
+
+
 def accept_invite(raw: str, display_name: str, password: str, lang: str) -> User:
-    token = consume_token(TokenPurpose.INVITE, raw)
+    """Create the invited staff account. If the address got an account meanwhile, AccountExists: the link stays
+    usable, and its roles go to that account once its owner logs in and passes the second factor."""
+    token = peek_token(TokenPurpose.INVITE, raw)
     if find_user(token.email) is not None:
-        raise TokenError("used")
-    user = User(email=token.email, password_hash=hash_password(password), display_name=display_name.strip(),
+        raise AccountExists(token.email)
+    token.used_at = now_utc()
+    user = User(email=token.email, password_hash=hash_password(password), display_name=clean_name(display_name),
                 locale=lang, email_verified_at=now_utc())
     user.roles = [UserRole(role=Role(name)) for name in token.payload.get("roles", [])]
     db.session.add(user)

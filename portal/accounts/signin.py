@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from portal.accounts import bp, services
+from portal.accounts import bp, services, throttle
 from portal.accounts.forms import (
     AcceptInviteForm,
     AcceptRolesForm,
@@ -16,7 +16,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import TokenPurpose
 from portal.accounts.pages import broken_link_page, form_page, message_page
-from portal.audit.services import record
+from portal.audit.services import ANONYMOUS, record
 from portal.core.access import login_required, passed_second_factor, second_factor_redirect, start_session
 from portal.core.enums import Role
 from portal.core.i18n import current_lang
@@ -26,6 +26,15 @@ from portal.extensions import db, limiter
 
 AUTH_LIMIT = "10 per minute; 60 per hour"
 MFA_PENDING_SECONDS = 600
+#: wrong codes that end a pending login (they count towards the account's throttle too)
+MFA_MAX_FAILURES = 5
+TOO_MANY = 429
+
+
+def paused_message() -> str:
+    return _("There have been too many wrong attempts to log in to this account, so logging in to it is paused "
+             "for up to 15 minutes to protect it. Try again later, or choose a new password with \"I forgot my "
+             "password\".")
 
 
 # Sign-up
@@ -71,9 +80,19 @@ def verify_email(token):
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def login():
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
+        # The same work and the same answer whether or not an account uses the address (issue 12.1, 12.2).
+        email = form.email.data
+        paused = throttle.is_paused(email)
+        user = None if paused else services.authenticate(email, form.password.data)
+        if user is None and not paused:
+            paused = throttle.note_failure(email, services.find_user(email), "login_failed")  # the 10th pauses
+            db.session.commit()
+        if paused:
+            status = TOO_MANY
+            form.email.errors.append(paused_message())
+        elif user is None:
             form.password.errors.append(_("The email address or password is not right, or the address is not "
                                           "confirmed yet."))
         elif user.is_staff:
@@ -88,7 +107,7 @@ def login():
             db.session.commit()
             flash(_("You are logged in."))
             return redirect(safe_next(request.args.get("next"), "mypage.index"))
-    return form_page(form, _("Log in"), _("Log in"), links=[
+    return form_page(form, _("Log in"), _("Log in"), status=status, links=[
         (url_for("accounts.forgot_password"), _("I forgot my password")),
         (url_for("accounts.signup"), _("Create an account")),
     ])
@@ -142,17 +161,51 @@ def second_factor():
     user = second_factor_user()
     if user is None or not user.totp_enabled_at:
         return nothing_owed()
+    if codes_failed(user) >= MFA_MAX_FAILURES:
+        return end_pending_login(user)
     form = CodeForm()
+    status = 200
     if form.validate_on_submit():
-        if services.check_totp(user, form.code.data) or services.use_recovery_code(user, form.code.data):
+        if throttle.is_paused(user.email):
+            status = TOO_MANY
+            form.code.errors.append(paused_message())
+        elif services.check_totp(user, form.code.data) or services.use_recovery_code(user, form.code.data):
             target = pass_second_factor(user, welcome=_("You are logged in."))
             return redirect(target)
-        db.session.commit()
-        form.code.errors.append(_("The code is not right. Enter the 6-digit code shown in your authenticator "
-                                  "app now, or one of your recovery codes."))
-    return form_page(form, _("Enter your security code"), _("Continue"), lead=_(
+        else:
+            actor = user if current_user.is_authenticated else ANONYMOUS
+            paused = throttle.note_failure(user.email, user, "second_factor_failed", actor=actor)
+            db.session.commit()
+            if codes_failed(user) >= MFA_MAX_FAILURES:
+                return end_pending_login(user)
+            if paused:
+                status = TOO_MANY
+                form.code.errors.append(paused_message())
+            else:
+                form.code.errors.append(_("The code is not right. Enter the 6-digit code shown in your "
+                                          "authenticator app now, or one of your recovery codes."))
+    return form_page(form, _("Enter your security code"), _("Continue"), status=status, lead=_(
         "Staff accounts need a second step. Open your authenticator app and enter the 6-digit code for the "
         "Kyoso Portal. If you lost your device, enter one of your recovery codes."))
+
+
+def codes_failed(user) -> int:
+    """Wrong codes (and passwords) counted for the account since this login began: kept in the database, so a
+    replayed older cookie does not reset it."""
+    started = session.get("mfa_started") if not current_user.is_authenticated else session.get("login_at")
+    return throttle.failures_since(user, started or 0)
+
+
+def end_pending_login(user):
+    """Too many wrong codes: this login ends; the person starts again with their password."""
+    actor = user if current_user.is_authenticated else ANONYMOUS
+    record("second_factor_ended", user, {}, object_type="users", label=user.email, actor=actor)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("The security code was wrong too many times, so this login has ended. Log in again with your "
+            "password."), "error")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/totp/setup", methods=["GET", "POST"])
@@ -208,7 +261,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, current_lang())
         db.session.commit()
         return redirect(url_for("accounts.reset_sent"))
     return form_page(form, _("Reset your password"), _("Send the link"),
@@ -253,7 +306,12 @@ def accept_invite(token):
     form = AcceptInviteForm()
     form.account_email = invite.email
     if form.validate_on_submit():
-        services.accept_invite(token, form.display_name.data, form.password.data, current_lang())
+        try:
+            services.accept_invite(token, form.display_name.data, form.password.data, current_lang())
+        except services.AccountExists:
+            # someone signed up with the address meanwhile: the invitation goes to that account, as above
+            db.session.rollback()
+            return join_staff(invite, services.find_user(invite.email), posted=False)
         db.session.commit()
         flash(_("Your staff account is ready. Log in and set up your authenticator app."))
         return redirect(url_for("accounts.login"))
@@ -261,14 +319,17 @@ def accept_invite(token):
                      lead=_("You have been invited to work on the Kyoso Portal as %(email)s.", email=invite.email))
 
 
-def join_staff(invite, owner):
-    """An invitation to an existing account: its roles come only to its owner, signed in, past the second factor."""
+def join_staff(invite, owner, posted=True):
+    """An invitation to an existing account (perhaps one made after the invitation was sent): its roles come only
+    to its owner, signed in, past the second factor."""
     if not current_user.is_authenticated or current_user.id != owner.id:
         return message_page(_("Log in to accept the invitation"), _(
             "This invitation is for the account %(email)s. Log in with that account, then open the link in the "
-            "email again.", email=invite.email), links=[(url_for("accounts.login"), _("Log in"))])
+            "email again.", email=invite.email), links=[
+                (url_for("accounts.login"), _("Log in")),
+                (url_for("accounts.forgot_password"), _("I forgot my password"))])
     form = AcceptRolesForm()
-    if form.validate_on_submit():
+    if posted and form.validate_on_submit():
         session["invite"] = invite.id
         if passed_second_factor(current_user):
             return redirect(pass_second_factor(current_user._get_current_object()))

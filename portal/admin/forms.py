@@ -18,3 +18,7 @@ class InviteForm(RolesForm):
     def validate_roles(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one role."))
+
+
+class UnlockForm(FlaskForm):
+    """Lifting a paused sign-in: one button (and the CSRF token)."""

@@ -3,9 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts import services as accounts
+from portal.accounts import throttle
 from portal.accounts.models import User
 from portal.admin import bp, services
-from portal.admin.forms import InviteForm, RolesForm
+from portal.admin.forms import InviteForm, RolesForm, UnlockForm
 from portal.audit.services import record
 from portal.core.access import roles_required, start_session
 from portal.core.enums import Role
@@ -33,7 +34,8 @@ def staff():
         db.session.commit()
         flash(_("The invitation has been sent to %(email)s.", email=email))
         return redirect(url_for("admin.staff"))
-    return render_template("admin/staff.html", staff=services.staff_members(), form=form)
+    return render_template("admin/staff.html", staff=services.staff_members(), form=form,
+                           paused=throttle.paused_accounts())
 
 
 @bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
@@ -54,10 +56,22 @@ def staff_member(user_id: int):
             db.session.commit()
             flash(_("The roles of %(name)s have been changed.", name=user.display_name))
             return redirect(url_for("admin.staff"))
-    return render_template("admin/form.html", form=form, title=_("Roles of %(name)s", name=user.display_name),
+    return render_template("admin/staff_member.html", form=form, title=_("Roles of %(name)s", name=user.display_name),
                            submit=_("Save roles"), back=url_for("admin.staff"), lead=_(
                                "When the roles change, the person is logged out everywhere. They log in again, "
-                               "with their authenticator app, before the new roles work."))
+                               "with their authenticator app, before the new roles work."),
+                           member=user, paused=throttle.is_paused(user.email))
+
+
+@bp.post("/staff/<int:user_id>/unlock")
+@roles_required(Role.ADMIN)
+def unlock(user_id: int):
+    """Lift the pause on an account's sign-in (too many wrong attempts) before its 15 minutes have passed."""
+    user = db.get_or_404(User, user_id)
+    if UnlockForm().validate_on_submit() and throttle.unlock(user):
+        db.session.commit()
+        flash(_("%(name)s can log in again.", name=user.display_name))
+    return redirect(url_for("admin.staff_member", user_id=user.id))
 
 
 @bp.get("/comments")

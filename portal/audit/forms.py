@@ -4,10 +4,36 @@ from wtforms.validators import Length
 
 from portal.core.forms import ChoiceField, QueryForm
 
-#: every action the code records (grep `record(`), so staff can filter for each; "view" and "export" are the
-#: looks at personal data (rosters, the accommodation board, a comment's submitter, CSV files)
-ACTIONS = ("create", "update", "delete", "publish", "unpublish", "cancel", "retire", "restore", "upload", "view",
-           "export", "role_change", "invite", "invite_accepted")
+#: every action the code records (grep `record(`), with its label, so staff can filter for each; "view" and "export"
+#: are the looks at personal data (rosters, the accommodation board, a comment's submitter, CSV files); the last seven
+#: are security events (issue 12)
+ACTIONS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "publish": _l("Published"),
+    "unpublish": _l("Unpublished"),
+    "cancel": _l("Cancelled"),
+    "retire": _l("Retired"),
+    "restore": _l("Restored"),
+    "upload": _l("Uploaded"),
+    "view": _l("Viewed personal data"),
+    "export": _l("Exported personal data"),
+    "role_change": _l("Roles changed"),
+    "invite": _l("Staff invited"),
+    "invite_accepted": _l("Invitation accepted"),
+    "login_failed": _l("Failed login"),
+    "second_factor_failed": _l("Wrong security code"),
+    "second_factor_ended": _l("Login ended after wrong codes"),
+    "sign_in_locked": _l("Sign-in paused (too many attempts)"),
+    "sign_in_unlocked": _l("Sign-in unlocked"),
+    "access_denied": _l("Staff page refused"),
+    "virus_found": _l("Virus found in an upload"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
 
 
 class AuditFilterForm(QueryForm):
@@ -17,5 +43,5 @@ class AuditFilterForm(QueryForm):
 
     def __init__(self, formdata, object_types, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.action.choices = [("", _l("All actions"))] + [(a, a) for a in ACTIONS]
+        self.action.choices = [("", _l("All actions"))] + list(ACTIONS.items())
         self.object_type.choices = [("", _l("Everything"))] + [(t, t) for t in object_types]

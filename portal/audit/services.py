@@ -1,4 +1,4 @@
-"""Recording staff actions with the fields that changed."""
+"""Recording staff actions with the fields that changed, and security events (failed sign-ins, refused access)."""
 
 import enum
 from datetime import date, datetime
@@ -7,8 +7,11 @@ import sqlalchemy as sa
 
 from portal.audit.models import AuditEntry
 from portal.core.access import ACTOR
+from portal.core.errors import reshowing
 from portal.extensions import db
 
+#: the actor of an event caused by someone not signed in (a failed login): recorded with no account
+ANONYMOUS = "anonymous"
 SKIP = {"created_at", "updated_at", "password_hash", "totp_secret", "totp_last_step", "session_version"}
 
 
@@ -51,15 +54,20 @@ def snapshot(obj) -> dict:
 def record(action: str, obj=None, changes: dict | None = None, *, object_type: str | None = None,
            label: str = "", actor=None) -> AuditEntry:
     """Add an audit entry in the current transaction (flush only). The actor, unless given, is the person the
-    access check let into this request (portal.core.access.ACTOR); nobody there means "system" (a CLI command)."""
+    access check let into this request (portal.core.access.ACTOR); nobody there means "system" (a CLI command).
+    `actor=ANONYMOUS` records an event of someone not signed in (a failed login)."""
     actor = actor if actor is not None else db.session.info.get(ACTOR)
+    if actor == ANONYMOUS:
+        actor, actor_name = None, ANONYMOUS
+    else:
+        actor_name = f"{actor.display_name} <{actor.email}>" if actor is not None else "system"
     if obj is not None and changes is None:
         changes = pending_changes(obj)
     if obj is not None and obj.id is None:
         db.session.flush()
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
-        actor_name=f"{actor.display_name} <{actor.email}>" if actor is not None else "system",
+        actor_name=actor_name[:255],
         action=action,
         object_type=object_type or (obj.__tablename__ if obj is not None else ""),
         object_id=getattr(obj, "id", None),
@@ -74,6 +82,18 @@ def record(action: str, obj=None, changes: dict | None = None, *, object_type: s
 def record_state(action: str, obj) -> AuditEntry:
     """A retire, restore or delete of reference data (portal.core.reference asks for it); a deletion keeps every field."""
     return record(action, obj, snapshot(obj) if action == "delete" else None)
+
+
+def record_refused_access(sender, user, path: str, **extra) -> None:
+    """A signed-in person refused a staff page (portal.core.access.access_refused). The 403 ends the request
+    without its commit, so this entry is committed here, alone: nothing else has changed before an access check.
+    A post whose CSRF token failed is only shown back (portal.core.errors): nothing is recorded for it."""
+    if reshowing():
+        return
+    signed_in = getattr(user, "is_authenticated", False)
+    record("access_denied", None, {"path": [None, path[:200]]}, object_type="page", label=path,
+           actor=user if signed_in else ANONYMOUS)
+    db.session.commit()
 
 
 def _label(obj) -> str:

@@ -2,7 +2,8 @@
 
 from functools import wraps
 
-from flask import abort, redirect, request, session, url_for
+from blinker import Namespace
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from portal.core.timefmt import now_utc
@@ -13,6 +14,10 @@ SECOND_FACTOR = "second_factor_passed"
 #: db.session.info key: the person this request's changes are made for, named by the access check that let them in;
 #: the audit log records against them (a CLI command names nobody: "system")
 ACTOR = "actor"
+
+#: sent before a signed-in person is refused a staff page (403), with `user` and `path`: the audit log records it
+#: (a feature connects to it; core imports no feature)
+access_refused = Namespace().signal("access-refused")
 
 
 def start_session(user, second_factor: bool = False) -> None:
@@ -50,13 +55,20 @@ def check_roles(*roles: str):
         return login_redirect()
     if roles:
         if not current_user.is_staff:
-            abort(403)
+            refuse()
         if not passed_second_factor(current_user):
             return second_factor_redirect()
         if not any(current_user.has_role(role) for role in roles):
-            abort(403)
+            refuse()
     db.session.info[ACTOR] = current_user._get_current_object()
     return None
+
+
+def refuse():
+    """403 for a signed-in person on a page their roles do not open; the refusal is announced first."""
+    access_refused.send(current_app._get_current_object(), user=current_user._get_current_object(),
+                        path=request.path)
+    abort(403)
 
 
 def require_roles(*roles: str):
@@ -94,4 +106,4 @@ def may_see_registrations(user, meeting) -> bool:
 
 def require_registrations_access(meeting) -> None:
     if not may_see_registrations(current_user, meeting):
-        abort(403)
+        refuse()
