@@ -6,6 +6,8 @@ Every value can be changed by an environment variable, so the same file serves e
 import multiprocessing
 import os
 
+from gunicorn.http import wsgi as _gunicorn_wsgi
+
 #: behind nginx on the same host; PORTAL_BIND=0.0.0.0:8000 when the proxy runs on another machine
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 #: the usual 2 × cores + 1: requests mostly wait on the database, so a core can keep two busy
@@ -32,3 +34,21 @@ logger_class = "portal.core.logsafe.SafeAccessLogger"
 #: client address as seen by the proxy, request, status, bytes, duration in microseconds, worker pid
 access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s %(D)sus pid=%(p)s "%(a)s"'
 proc_name = "kyoso-portal"
+
+
+def on_starting(server):
+    """The app learns how many workers share it: production refuses per-process rate limits (memory://) with
+    more than one (portal/core/production.py). The count after command-line options, read before any worker."""
+    os.environ["PORTAL_WORKERS"] = str(server.cfg.workers)
+
+
+_default_headers = _gunicorn_wsgi.Response.default_headers
+
+
+def _headers_without_server_banner(self):
+    return [line for line in _default_headers(self) if not line.lower().startswith("server:")]
+
+
+#: no `Server: gunicorn` on every answer: the software and its version are nobody's business (gunicorn has no
+#: setting for it; its Response builds the line itself)
+_gunicorn_wsgi.Response.default_headers = _headers_without_server_banner

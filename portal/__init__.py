@@ -6,13 +6,19 @@ from flask import Flask
 
 from portal.config import INSTANCE_PATH, Config
 from portal.core.db import RetryingReads
-from portal.core.urls import DatabaseIntConverter
+from portal.core.urls import BaseUrlLinks, DatabaseIntConverter
 from portal.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the endpoints that take a file, and the setting that bounds it; every other request is a form (core/security.py)
+UPLOADS = {
+    "documents_admin.new": "UPLOAD_MAX_BYTES",
+    "comments.comment": "COMMENT_ATTACHMENT_MAX_BYTES",
+    "comments_admin.transcribe": "COMMENT_ATTACHMENT_MAX_BYTES",
+}
 
 
-class Portal(RetryingReads, Flask):
+class Portal(RetryingReads, BaseUrlLinks, Flask):
     pass
 
 
@@ -28,7 +34,7 @@ def create_app(config_class: type = Config) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from portal.core import db as _sqlite_settings  # noqa: F401 - registers the SQLite engine events
-    from portal.core import i18n, pagecache, production, security, templating
+    from portal.core import i18n, pagecache, production, security, templating, urls
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -46,21 +52,24 @@ def create_app(config_class: type = Config) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     production.init_app(app)  # after i18n: the proxy headers are read first
+    urls.init_app(app)  # after production, which refuses a missing BASE_URL there
     pagecache.init_app(app)
 
     from portal.core import errors
 
     register_blueprints(app)
     errors.init_app(app)
+    security.limit_requests(app, UPLOADS)  # first before_request of all, ahead of the CSRF check
 
     from portal.accounts.cli import create_admin
     from portal.commands import purge_personal_data
+    from portal.comments.cli import scan_uploads
     from portal.demo.cli import seed_demo, seed_large
     from portal.mail.cli import send_mail
     from portal.registrations.cli import draw_lotteries, expire_registrations, send_reminders
 
     for command in (seed_demo, seed_large, create_admin, send_mail, expire_registrations, send_reminders, purge_personal_data,
-                    draw_lotteries):
+                    draw_lotteries, scan_uploads):
         app.cli.add_command(command)
     return app
 

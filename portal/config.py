@@ -21,6 +21,9 @@ def env_int(name: str, default: int) -> int:
         return default
 
 
+#: links in emails when BASE_URL is unset outside production: the address `make run` serves
+FALLBACK_BASE_URL = "http://127.0.0.1:5000"
+
 # bandit B105 waived: refused by check-config in production
 DEFAULT_SECRET_KEY = "dev-only-insecure-key-change-me"  # nosec B105
 
@@ -30,6 +33,8 @@ class Config:
     #: Embedded default: one SQLite file under instance/. Production sets DATABASE_URL (PostgreSQL).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": 60}
+    #: the public address (https://…): every link in an email or a feed starts with it, never with the Host
+    #: header of the request; empty outside production means FALLBACK_BASE_URL, with a warning
     BASE_URL = os.environ.get("BASE_URL", "")
 
     BABEL_DEFAULT_LOCALE = "ja"
@@ -38,10 +43,26 @@ class Config:
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
     UPLOAD_MAX_BYTES = env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
-    #: the whole request may be a little larger than one file, so an oversized file is reported on the form
+    #: the largest request of all (a staff document upload): a little larger than one file, so an oversized
+    #: file is reported on the form; every request gets its own, smaller limit too (core/security.py)
     MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 2 * 1024 * 1024
+    #: ClamAV's daemon (clamd), by its socket or by host and port; without one, uploads wait in quarantine until
+    #: `flask scan-uploads` finds it (portal/documents/scanning.py)
+    CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+    CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+    CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+    #: a public form without a file: 10,000 kanji of comment are ~90 KB once percent-encoded (9 bytes each)
+    FORM_MAX_BYTES = env_int("FORM_MAX_KB", 512) * 1024
+    #: a staff form (/admin): two 50,000-character summaries in Japanese are ~900 KB
+    STAFF_FORM_MAX_BYTES = env_int("STAFF_FORM_MAX_KB", 2048) * 1024
+    #: fields in one form (parsing millions of tiny fields is what kept a worker busy)
+    FORM_MAX_FIELDS = env_int("FORM_MAX_FIELDS", 300)
+    STAFF_FORM_MAX_FIELDS = env_int("STAFF_FORM_MAX_FIELDS", 1000)
 
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    #: named "__Host-session" when SESSION_COOKIE_SECURE is on (core/security.py): HTTPS only, this host only
+    SESSION_COOKIE_NAME = "session"
+    SESSION_COOKIE_PATH = "/"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -58,6 +79,8 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = env_int("CACHE_SECONDS", 300)
     #: public pages for visitors without a session are kept this long (0: off); see portal/core/pagecache.py
     PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
+    #: memory:// counts in each process apart: with several gunicorn workers use Redis (redis://127.0.0.1:6379/0);
+    #: production refuses memory:// with more than one worker (core/production.py)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     #: a moving window: ten tries just before and ten just after a minute boundary are still ten a minute
     RATELIMIT_STRATEGY = "moving-window"
@@ -104,6 +127,8 @@ class TestConfig(Config):
     PAGE_CACHE_SECONDS = 0
     COMMENT_MIN_SECONDS = 0  # the robot test sets its own
     RATELIMIT_STORAGE_URI = "memory://"
+    #: no clamd in most tests: every file is clean unless a test starts clamd or sets its own scanner
+    VIRUS_SCANNER = staticmethod(lambda data: None)
     MAIL_SERVER = ""
     # bandit B105 waived: the test configuration only
     SECRET_KEY = "test-secret"  # nosec B105

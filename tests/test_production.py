@@ -11,7 +11,7 @@ from flask import request
 from portal import create_app
 from portal.config import TestConfig
 from tests.helpers import PG_URL, sibling_app
-from tests.servers import ROOT, Relay
+from tests.servers import ROOT, Relay, free_port, gunicorn
 
 pg_only = pytest.mark.skipif(not PG_URL, reason="a database server that restarts: the PostgreSQL pass")
 
@@ -31,10 +31,45 @@ def test_check_config_accepts_a_production_configuration():
         SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://portal@127.0.0.1:5432/portal"
         BASE_URL = "https://portal.city.example.jp"
         SESSION_COOKIE_SECURE = True
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
 
     result = create_app(Production).test_cli_runner().invoke(args=["check-config"])
     assert result.exit_code == 0, result.output
     assert "ready for production" in result.output
+
+
+def test_per_process_rate_limits_are_refused_with_several_workers_only(app, monkeypatch):
+    monkeypatch.delenv("PORTAL_WORKERS", raising=False)
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    for workers, refused in (("2", True), ("1", False)):
+        monkeypatch.setenv("WEB_CONCURRENCY", workers)
+        output = app.test_cli_runner().invoke(args=["check-config"]).output
+        assert ("RATELIMIT_STORAGE_URI is memory://" in output) == refused, workers
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    assert "RATELIMIT_STORAGE_URI" not in app.test_cli_runner().invoke(args=["check-config"]).output
+
+
+@pytest.mark.slow
+def test_gunicorn_tells_the_portal_its_worker_count_and_production_refuses_memory_limits():
+    env = {k: v for k, v in os.environ.items() if k not in ("RATELIMIT_STORAGE_URI", "WEB_CONCURRENCY")}
+    env.update(PORTAL_ENV="production", PORTAL_BIND=f"127.0.0.1:{free_port()}")
+    result = subprocess.run([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "-w", "2", "wsgi:app"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "RATELIMIT_STORAGE_URI is memory:// with 2 gunicorn workers" in result.stderr
+
+
+@pytest.mark.slow
+def test_gunicorn_sends_no_server_banner(app, tmp_path):
+    import urllib.request
+
+    env = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "banner-" + "b" * 40,
+           "SESSION_COOKIE_SECURE": "0", "UPLOAD_FOLDER": str(tmp_path / "uploads"), "BASE_URL": ""}
+    with gunicorn(env, workers=1) as (base, _):
+        with urllib.request.urlopen(base + "/healthz", timeout=30) as response:
+            assert response.status == 200
+            assert "Server" not in response.headers, response.headers
 
 
 @pytest.mark.slow

@@ -26,15 +26,19 @@ from flask import (
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from jinja2_fragments.flask import render_block
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from portal.core.db import is_connection_lost
+from portal.core.htmx import wants_fragment
 from portal.extensions import csrf, db, login_manager
 
 #: g key: the cookie session as it was before the view ran in re-show mode
 RESHOW = "csrf_reshow"
 #: posted fields never written back into a page
 SECRET_FIELD = re.compile(r"password|secret|recovery|^code$|^csrf_token$", re.IGNORECASE)
+#: answers kept as they are in re-show mode: a parent that is not there has no form to send again
+GONE = (404, 410)
 
 
 def init_app(app: Flask) -> None:
@@ -49,8 +53,12 @@ def init_app(app: Flask) -> None:
             return error
         if request_ctx.url_adapter is None:  # an untrusted Host header: no links can be built
             return Response(f"{error.code} {error.name}", status=error.code, mimetype="text/plain")
+        if error.code == RequestEntityTooLarge.code:
+            return too_large()
         if reshowing():
-            return resend_page()
+            if error.code not in GONE:
+                return resend_page()
+            session.pop("_flashes", None)  # nothing to send again: the page only says it is not there
         return render_template("errors/error.html", code=error.code), error.code
 
     @app.errorhandler(Exception)
@@ -104,7 +112,8 @@ def finish_reshow(response: Response) -> Response:
         response = resend_page()
     snapshot = g.pop(RESHOW)
     db.session.rollback()
-    response.status_code = 400
+    if response.status_code not in GONE:
+        response.status_code = 400
     response.headers.pop("Set-Cookie", None)  # only the restored session cookie is sent
     name = current_app.config["WTF_CSRF_FIELD_NAME"]
     if name in session:  # the fresh token on the page stands on it
@@ -125,6 +134,16 @@ def resend_page() -> Response:
     return Response(render_template("errors/resend.html", fields=fields, target=target,
                                     files=any(f.filename for f in request.files.values()),
                                     message=expired_message()), status=400)
+
+
+def too_large() -> Response:
+    """A body over its limit (core/security.py), refused unread: what to do, as a page or, for htmx, its main part."""
+    context = {"upload": g.get("upload_request", False)}
+    if wants_fragment():
+        response = Response(render_block("errors/too_large.html", "content", **context), status=RequestEntityTooLarge.code)
+        response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#main", "innerHTML"
+        return response
+    return Response(render_template("errors/too_large.html", **context), status=RequestEntityTooLarge.code)
 
 
 def database_unavailable(error: Exception):

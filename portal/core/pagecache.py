@@ -6,7 +6,9 @@ default) and served from the cache (Flask-Caching: per process, or Redis across 
 
 Only what is safe to share is kept: GET, no session cookie in the request, status 200, HTML, and a
 response that sets no cookie (a page with a form sets the session cookie for its CSRF token, so forms,
-logins and flashed messages are never cached). Staff pages always need a session. Anything that changes
+logins and flashed messages are never cached). Staff and account pages, and URLs that carry someone's key
+(a guest's registration, a receipt), are never kept even without a session (core/security.py, which marks
+every other response `Cache-Control: no-store`). Anything that changes
 data is a POST and never touches this cache; seat counts on a cached list can be seconds old, the
 registration itself always checks the live count.
 """
@@ -14,6 +16,7 @@ registration itself always checks the live count.
 from flask import Flask, Response, current_app, request, session
 
 from portal.core.htmx import wants_fragment
+from portal.core.security import private_url
 from portal.extensions import cache
 
 SKIP = ("/healthz", "/static/")
@@ -28,7 +31,7 @@ def _key() -> str:
 def _eligible() -> bool:
     return (request.method == "GET" and current_app.config["PAGE_CACHE_SECONDS"] > 0
             and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
-            and not request.path.startswith(SKIP))
+            and not request.path.startswith(SKIP) and not private_url())
 
 
 def init_app(app: Flask) -> None:

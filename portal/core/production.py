@@ -4,6 +4,7 @@
 portal refuses to start at all while the list is not empty (gunicorn, flask run and cron commands alike).
 """
 
+import multiprocessing
 import os
 import sys
 
@@ -28,7 +29,25 @@ def problems(config) -> list[str]:
         found.append("BASE_URL is missing or not https://: links in emails and feeds need the public address")
     if not config.get("SESSION_COOKIE_SECURE"):
         found.append("SESSION_COOKIE_SECURE is off: the login cookie would travel over plain HTTP")
+    if per_process_rate_limits(config) and worker_count() > 1:
+        found.append(f"RATELIMIT_STORAGE_URI is memory:// with {worker_count()} gunicorn workers: each counts on its "
+                     "own, so every limit is multiplied; use Redis (redis://127.0.0.1:6379/0) or WEB_CONCURRENCY=1")
     return found
+
+
+def per_process_rate_limits(config) -> bool:
+    return str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://")
+
+
+def worker_count(serving: bool = False) -> int:
+    """The gunicorn workers serving the portal: gunicorn.conf.py exports the count it started (PORTAL_WORKERS);
+    before gunicorn runs (check-config), what it will start. `serving`: only a count gunicorn exported, else 1."""
+    names = ("PORTAL_WORKERS",) if serving else ("PORTAL_WORKERS", "WEB_CONCURRENCY")
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value.isdigit():
+            return int(value)
+    return 1 if serving else multiprocessing.cpu_count() * 2 + 1
 
 
 class TrustedProxy:
@@ -54,6 +73,9 @@ def init_app(app: Flask) -> None:
         found = problems(app.config)
         if found:
             raise RuntimeError("refusing to start in production:\n  - " + "\n  - ".join(found))
+    elif per_process_rate_limits(app.config) and worker_count(serving=True) > 1:
+        app.logger.warning("rate limits are counted per process (memory://) by %d workers: each limit is multiplied; "
+                           "set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0", worker_count(serving=True))
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = TrustedProxy(app.wsgi_app, set(app.config["TRUSTED_PROXIES"]))
     app.cli.add_command(check_config)

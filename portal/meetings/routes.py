@@ -7,6 +7,7 @@ from portal.core.downloads import download
 from portal.core.htmx import render_page
 from portal.core.i18n import tr_text
 from portal.core.paging import page_arg, paginate
+from portal.core.urls import base_host
 from portal.extensions import cache, db
 from portal.meetings import bp, ics, services
 from portal.meetings.forms import MeetingFilterForm
@@ -38,7 +39,7 @@ def _meeting_url(meeting) -> str:
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = services.visible_meeting(meeting_id) or abort(404)
-    body = ics.build_calendar([meeting], tr_text(meeting, "title"), _meeting_url, request.host)
+    body = ics.build_calendar([meeting], tr_text(meeting, "title"), _meeting_url, base_host())
     return download(body, f"meeting-{meeting.id}.ics", "text/calendar")
 
 
@@ -50,13 +51,13 @@ def calendar_ics():
             abort(404)
     # Calendar apps poll the feed all day and it changes a few times a week: built at most once per
     # CACHE_SECONDS for each host, language and filter, not once per poll.
-    key = f"calendar.ics|{request.host}|{request.script_root}|{area}|{committee}"
+    key = f"calendar.ics|{request.script_root}|{area}|{committee}"
     body = cache.get(key)
     if body is None:
         meetings = services.calendar_meetings(area, committee)
         if meetings is None:
             abort(404)
-        body = ics.build_calendar(meetings, _("Kyoso Portal meetings"), _meeting_url, request.host)
+        body = ics.build_calendar(meetings, _("Kyoso Portal meetings"), _meeting_url, base_host())
         cache.set(key, body)
     response = download(body, "calendar.ics", "text/calendar")
     response.cache_control.public, response.cache_control.max_age = True, current_app.config["CACHE_DEFAULT_TIMEOUT"]
