@@ -10,7 +10,7 @@ from portal.accounts.services import normalise_email
 from portal.comments import services
 from portal.comments.models import Eligibility, ResponseCategory
 from portal.core.forms import CheckboxesField, ChoiceField, OptionalSelectField, QueryForm
-from portal.core.normalize import is_japanese_phone, normalise_phone
+from portal.core.normalize import clean_name, is_japanese_phone, normalise_phone
 
 HELP_CHOICES = [
     ("large_print", _l("A reply in large print")),
@@ -34,9 +34,11 @@ class CommentForm(FlaskForm):
                          description=_l("Up to %(num)s characters.", num="10,000"))
     section = OptionalSelectField(_l("Which part of the draft is it about? (optional)"), empty_label=_l("The whole plan"))
     attachment = FileField(_l("Attachment (optional)"), description=_l("A PDF, PNG or JPEG file of at most 5 MB."))
+    #: names and addresses lose control, bidi and zero-width characters (a name shown reversed misleads staff)
     name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=120)],
-                       render_kw={"autocomplete": "name"})
-    address = StringField(_l("Your address"), [Length(max=255)], render_kw={"autocomplete": "street-address"},
+                       filters=[clean_name], render_kw={"autocomplete": "name"})
+    address = StringField(_l("Your address"), [Length(max=255)], filters=[clean_name],
+                          render_kw={"autocomplete": "street-address"},
                           description=_l("Not published. The city's rules ask for it to count comments."))
     email = EmailField(_l("Email address"), [Optional(), Length(max=254),
                                              Email(_l("Enter an email address like name@example.jp."),
@@ -65,6 +67,10 @@ class CommentForm(FlaskForm):
                                      "send the rest as a second comment or as an attachment.",
                                      count=f"{len(field.data):,}", limit=f"{limit:,}"))
 
+    def validate_name(self, field):
+        if not field.data:  # only invisible characters were typed
+            raise ValidationError(_l("Enter your name."))
+
     def validate_address(self, field):
         if self.consultation is not None and self.consultation.require_address and not (field.data or "").strip():
             raise ValidationError(_l("Enter your address."))
@@ -82,8 +88,8 @@ class CommentForm(FlaskForm):
 
     def submission_values(self) -> dict:
         """What the person wrote, as the plain values of services.Submission (and of a Transcription)."""
-        return dict(text=services.clean_text(self.text.data), name=self.name.data.strip(),
-                    address=(self.address.data or "").strip() or None,
+        return dict(text=services.clean_text(self.text.data), name=self.name.data,
+                    address=self.address.data or None,
                     email=normalise_email(self.email.data) if self.email.data else None, phone=self.phone.data,
                     eligibility=self.eligibility.data, section_id=self.section.data,
                     help_needed=", ".join(self.help_needed.data or []) or None)

@@ -1,7 +1,7 @@
 """Moderators' pages for one consultation's comments: queue, moderation, opinions and responses, results."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,7 +20,7 @@ from portal.comments.models import Comment, Opinion
 from portal.consultations import services as consultations
 from portal.consultations.models import Consultation
 from portal.core.access import require_roles
-from portal.core.downloads import download
+from portal.core.downloads import download, protect
 from portal.core.enums import Role
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate
@@ -144,11 +144,14 @@ def transcribe(consultation_id: int):
             try:
                 scan = uploads.intake(form.scan.data, uploads.PDF_OR_IMAGE,
                                       limit=current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
+            except uploads.InfectedUpload as error:
+                db.session.commit()  # the audit entry of the refused file
+                form.scan.errors.append(str(error))
             except uploads.UploadError as error:
                 form.scan.errors.append(str(error))
         if not form.scan.errors:
             attachment = dict(attachment_name=scan.stored_name, attachment_filename=scan.filename,
-                              attachment_type=scan.mime_type) if scan else {}
+                              attachment_type=scan.mime_type, attachment_scan=scan.scan_status.value) if scan else {}
             data = services.Transcription(**form.submission_values(), **attachment, channel=form.channel.data,
                                           received_on=form.received_on.data)
             comment = services.transcribe(consultation, data, current_user.id)
@@ -158,6 +161,20 @@ def transcribe(consultation_id: int):
     return render_template("admin/form.html", form=form, title=_("Enter a comment received on paper"),
                            submit=_("Enter the comment"), multipart=True,
                            back=url_for("comments_admin.queue", consultation_id=consultation.id))
+
+
+@bp.get("/comments/<int:comment_id>/attachment")
+def attachment(consultation_id: int, comment_id: int):
+    """The comment's file, once the virus check found it clean; saved, never shown in the portal's origin."""
+    consultation = db.get_or_404(Consultation, consultation_id)
+    comment = _comment(consultation, comment_id)
+    path = services.attachment_path(comment) or abort(404)
+    record("view", comment, {}, label=comment.receipt_number)  # the submitter's file: personal data
+    db.session.commit()
+    response = protect(send_file(path, mimetype=comment.attachment_type, as_attachment=True,
+                                 download_name=comment.attachment_filename or path.name, max_age=0))
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.route("/groups", methods=["GET", "POST"])

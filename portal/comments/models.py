@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
 from portal.core.enums import TitledEnum
+from portal.documents.models import ScanStatus
 from portal.extensions import db
 
 
@@ -81,6 +82,9 @@ class Comment(db.Model):
     attachment_name: Mapped[str | None] = mapped_column(sa.String(80))
     attachment_filename: Mapped[str | None] = mapped_column(sa.String(255))
     attachment_type: Mapped[str | None] = mapped_column(sa.String(80))
+    #: the attachment's virus check: nobody, staff included, opens it until it is clean ("clean" without a file)
+    attachment_scan: Mapped[ScanStatus] = mapped_column(enum_type(ScanStatus, "attachment_scan"),
+                                                        default=ScanStatus.CLEAN, server_default=ScanStatus.CLEAN.value)
     #: for paper, mail, fax and counter comments: the day it arrived and who typed it
     received_on: Mapped[sa.Date | None] = mapped_column(sa.Date)
     transcribed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

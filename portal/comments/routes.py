@@ -3,6 +3,7 @@ import time
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import TooManyRequests
@@ -14,6 +15,7 @@ from portal.consultations import services as consultations
 from portal.core import timefmt
 from portal.core.i18n import current_lang
 from portal.documents import uploads
+from portal.documents.models import ScanStatus
 from portal.extensions import db, limiter
 
 #: per address: enough for a family sharing a connection, not for a flood
@@ -24,12 +26,18 @@ def _signer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="comment-form")
 
 
+def _timing_token(form_token: str, started: float | None = None) -> str:
+    """The signed time the form was shown, bound to the form's one-time key: a timing token is good for one
+    comment only, since the key is used up when the comment is stored (Comment.form_token is unique)."""
+    return _signer().dumps([time.time() if started is None else started, form_token])
+
+
 def _fresh_form(consultation, **kwargs) -> CommentForm:
     form = CommentForm(consultation=consultation, **kwargs)
     if not form.form_token.data:
         form.form_token.data = secrets.token_urlsafe(24)
     if not form.started.data:
-        form.started.data = _signer().dumps(time.time())
+        form.started.data = _timing_token(form.form_token.data)
     if current_user.is_authenticated and request.method == "GET":
         form.name.data = form.name.data or current_user.display_name
         form.email.data = form.email.data or current_user.email
@@ -37,18 +45,28 @@ def _fresh_form(consultation, **kwargs) -> CommentForm:
     return form
 
 
+def _renew_tokens(form, new_key: bool = False) -> None:
+    """After a refusal the person checks and sends again without waiting (a person has read the message)."""
+    if new_key:
+        form.form_token.data = secrets.token_urlsafe(24)
+    form.started.data = _timing_token(form.form_token.data, time.time() - current_app.config["COMMENT_MIN_SECONDS"])
+
+
 def _form_page(consultation, form, status=200):
     return render_template("comments/public/form.html", consultation=consultation, form=form), status
 
 
 def _robot_reason(form) -> str | None:
-    """Robots fill the trap field or send at once; people get told, never silently dropped."""
+    """Robots fill the trap field, send at once, or reuse a form; people get told, never silently dropped."""
     if form.website.data:
         return _("The form could not be sent because a hidden field was filled in. If you use a tool that fills "
                  "forms automatically, turn it off for this page and send again.")
     try:
-        started = float(_signer().loads(form.started.data or ""))
+        started, form_token = _signer().loads(form.started.data or "")
+        started = float(started)
     except (BadSignature, ValueError, TypeError):
+        return _("The form could not be checked. Please send it again.")
+    if form_token != form.form_token.data:
         return _("The form could not be checked. Please send it again.")
     if time.time() - started < current_app.config["COMMENT_MIN_SECONDS"]:
         return _("The form was sent very quickly after it opened, so we could not tell it was sent by a person. "
@@ -56,26 +74,45 @@ def _robot_reason(form) -> str | None:
     return None
 
 
+USED_FORM = _l("This form has already been used to send a comment, so it cannot send another one. If you want to "
+               "send a further comment, check your text and send it again.")
+
+
 def _store_attachment(form):
-    """Keep a new attachment (checked by content) under a random name; the signed reference rides along."""
+    """Keep a new attachment (checked by content and for viruses) under a random name; the signed reference
+    rides along. A file no virus scanner could check is kept in quarantine, and staff open it only once clean."""
     if not uploads.chosen(form.attachment.data):
         return True
     try:
         stored = uploads.intake(form.attachment.data, uploads.PDF_OR_IMAGE,
                                 limit=current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
+    except uploads.InfectedUpload as error:
+        db.session.commit()  # the audit entry of the refused file
+        form.attachment_ref.data = None
+        form.attachment.errors.append(str(error))
+        return False
     except uploads.UploadError as error:
         form.attachment.errors.append(str(error))
         return False
     services.note_upload(stored.stored_name)
-    form.attachment_ref.data = _signer().dumps([stored.stored_name, stored.filename, stored.mime_type])
+    form.attachment_ref.data = _signer().dumps([stored.stored_name, stored.filename, stored.mime_type,
+                                                stored.scan_status.value])
     return True
 
 
-def _attachment(form):
+def _attachment(form) -> list:
+    """[stored name, file name, type, virus check] of the kept attachment (a reference from before the virus
+    check existed: waiting for it)."""
     try:
-        return _signer().loads(form.attachment_ref.data) if form.attachment_ref.data else [None, None, None]
+        ref = _signer().loads(form.attachment_ref.data) if form.attachment_ref.data else []
     except BadSignature:
-        return [None, None, None]
+        ref = []
+    ref = (list(ref) + [None] * 4)[:4]
+    if not all(value is None or isinstance(value, str) for value in ref):
+        ref = [None] * 4
+    if ref[0] and not ref[3]:
+        ref[3] = ScanStatus.PENDING.value
+    return ref
 
 
 @bp.route("/consultations/<int:consultation_id>/comment", methods=["GET", "POST"])
@@ -96,14 +133,21 @@ def comment(consultation_id: int):
         return _form_page(consultation, form)
     if reason := _robot_reason(form):
         form.form_errors.append(reason)
-        form.started.data = _signer().dumps(time.time() - current_app.config["COMMENT_MIN_SECONDS"])
+        _renew_tokens(form)
+        return _form_page(consultation, form)
+    if (sent := services.comment_with_token(form.form_token.data)) is not None:
+        if step == "send" and sent.text == services.clean_text(form.text.data):  # the same form sent twice
+            return redirect(url_for("comments.receipt", consultation_id=sent.consultation_id,
+                                    number=sent.receipt_number))
+        form.form_errors.append(str(USED_FORM))
+        _renew_tokens(form, new_key=True)
         return _form_page(consultation, form)
     if step != "send":
         return render_template("comments/public/confirm.html", consultation=consultation, form=form,
                                attachment=_attachment(form))
-    stored, filename, kind = _attachment(form)
+    stored, filename, kind, scan = _attachment(form)
     data = services.Submission(**form.submission_values(), attachment_name=stored, attachment_filename=filename,
-                               attachment_type=kind, locale=current_lang())
+                               attachment_type=kind, attachment_scan=scan, locale=current_lang())
     user_id = current_user.id if current_user.is_authenticated else None
     try:
         saved = services.submit(consultation, data, form.form_token.data, user_id=user_id)
@@ -126,7 +170,9 @@ def kept_form(error):
     """Too many sends from one address: the same form, the text kept, and why (an expired page: core/errors.py)."""
     if request.endpoint != "comments.comment":
         return render_template("errors/error.html", code=error.code), error.code
-    consultation = consultations.public_consultation(request.view_args["consultation_id"]) or abort(404)
+    consultation = consultations.public_consultation(request.view_args["consultation_id"])
+    if consultation is None:  # missing or unpublished: the limit is the answer (an abort here would be a 500)
+        return render_template("errors/error.html", code=error.code), error.code
     form = _fresh_form(consultation)
     form.validate()
     form.form_errors.append(_("Many comments have been sent from your connection in a short time, so this one was "

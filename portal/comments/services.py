@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,6 +28,7 @@ from portal.consultations.models import Consultation, Phase
 from portal.core import timefmt
 from portal.core.downloads import excel_csv
 from portal.core.urls import external_url
+from portal.documents.models import ScanStatus
 from portal.documents.services import upload_folder
 from portal.extensions import db
 from portal.mail.services import queue_email
@@ -73,6 +75,8 @@ class Submission:
     attachment_name: str | None = None
     attachment_filename: str | None = None
     attachment_type: str | None = None
+    #: the attachment's virus check (portal/documents/scanning.py); an attachment without one waits for it
+    attachment_scan: str | None = None
     locale: str = "ja"
 
 
@@ -84,6 +88,24 @@ class Transcription(Submission):
     received_on: date | None = None
 
 
+def _values(data: Submission) -> dict:
+    """The comment's columns; an attachment whose virus check is not known waits in quarantine."""
+    values = asdict(data)
+    if not data.attachment_name:
+        values["attachment_scan"] = ScanStatus.CLEAN  # nothing to hold back
+    elif data.attachment_scan not in {status.value for status in ScanStatus}:
+        values["attachment_scan"] = ScanStatus.PENDING
+    return values
+
+
+def comment_with_token(form_token: str | None) -> Comment | None:
+    """The comment a form's one-time key has already stored: the key, and the form's timing token bound to
+    it, are used up."""
+    if not form_token:
+        return None
+    return db.session.scalar(sa.select(Comment).where(Comment.form_token == form_token))
+
+
 def submit(consultation: Consultation, data: Submission, form_token: str, user_id: int | None = None) -> Comment:
     """Store the comment once: the same form posted twice (even at the same moment) gives back the first."""
     existing = db.session.scalar(sa.select(Comment).where(Comment.form_token == form_token))
@@ -93,7 +115,7 @@ def submit(consultation: Consultation, data: Submission, form_token: str, user_i
         raise SubmissionError(_l("Comments on this plan are closed. The period ended at %(when)s.",
                                  when=timefmt.format_datetime(consultation.closes_at)))
     comment = Comment(consultation_id=consultation.id, receipt_number=new_receipt_number(), form_token=form_token,
-                      channel=CommentChannel.WEB, user_id=user_id, **asdict(data))
+                      channel=CommentChannel.WEB, user_id=user_id, **_values(data))
     db.session.add(comment)
     if data.attachment_name:  # sent: the file is the comment's now, never an abandoned upload
         db.session.execute(sa.delete(CommentUpload).where(CommentUpload.stored_name == data.attachment_name))
@@ -264,7 +286,7 @@ def exclude(comment: Comment, reason: str) -> None:
 def transcribe(consultation: Consultation, data: Transcription, staff_id: int) -> Comment:
     """A paper, post, fax or counter comment, typed in: it gets a receipt number and counts like a web one."""
     comment = Comment(consultation_id=consultation.id, receipt_number=new_receipt_number(),
-                      transcribed_by_id=staff_id, **asdict(data))
+                      transcribed_by_id=staff_id, **_values(data))
     db.session.add(comment)
     db.session.flush()
     record("create", comment, label=comment.receipt_number)
@@ -316,6 +338,33 @@ def note_upload(stored_name: str) -> None:
     """
     with db.engine.begin() as connection:
         connection.execute(sa.insert(CommentUpload).values(stored_name=stored_name, created_at=timefmt.now_utc()))
+
+
+def attachment_path(comment: Comment) -> Path | None:
+    """The attachment's file, for moderators: only once the virus check found it clean, and while it exists."""
+    if not comment.attachment_name or comment.attachment_scan != ScanStatus.CLEAN:
+        return None
+    path = upload_folder() / comment.attachment_name
+    return path if path.is_file() else None
+
+
+def scan_pending_attachments(scan_file) -> dict:
+    """Run the virus check on every attachment waiting for it (`flask scan-uploads`); `scan_file(path)` gives
+    (state, virus). An infected file is deleted and audited; the comment stays, marked, for moderators to see."""
+    counts = {"clean": 0, "infected": 0, "pending": 0}
+    pending = db.session.scalars(sa.select(Comment).where(Comment.attachment_scan == ScanStatus.PENDING,
+                                                          Comment.attachment_name.is_not(None))).all()
+    for comment in pending:
+        status, virus = scan_file(upload_folder() / comment.attachment_name)
+        counts[status.value] += 1
+        if status == ScanStatus.PENDING:
+            continue
+        comment.attachment_scan = status
+        if status == ScanStatus.INFECTED:
+            _remove_file(comment.attachment_name)
+            record("virus_found", comment, {"virus": [virus, None]}, label=comment.receipt_number)
+    db.session.flush()
+    return counts
 
 
 def _remove_file(stored_name: str | None) -> None:

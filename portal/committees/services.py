@@ -96,7 +96,7 @@ def committee_documents(committee: Committee):
     """Reports and other papers of the committee itself (答申), newest first."""
     query = (
         sa.select(Document)
-        .where(Document.committee_id == committee.id, Document.status == PublishStatus.PUBLISHED)
+        .where(Document.committee_id == committee.id, Document.is_shown)
         .order_by(Document.created_at.desc(), Document.id.desc())
     )
     return db.session.scalars(query).all()
@@ -109,7 +109,7 @@ def latest_materials(limit: int) -> list[Document]:
     query = (
         sa.select(Document)
         .where(
-            Document.status == PublishStatus.PUBLISHED,
+            Document.is_shown,
             sa.or_(Document.meeting_id.in_(committee_meetings), Document.committee_id.is_not(None)),
         )
         .options(joinedload(Document.meeting), joinedload(Document.committee))

@@ -64,7 +64,7 @@ class Consultation(db.Model):
     )
     documents = relationship(
         "Document",
-        primaryjoin="and_(Document.consultation_id == Consultation.id, Document.status == 'published')",
+        primaryjoin="and_(Document.consultation_id == Consultation.id, Document.is_shown)",
         order_by="Document.position",
         viewonly=True,
     )

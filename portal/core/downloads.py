@@ -2,15 +2,25 @@
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
 
 from flask import Response
 
+#: what makes Excel (or LibreOffice) read a cell as a formula, after NFKC folding (full-width ＝＋－＠ too)
+FORMULA_STARTS = ("=", "+", "-", "@")
+#: white space Excel skips before a formula (ASCII and the ideographic space)
+LEADING_SPACE = " \u3000"
+
 
 def _cell(value) -> str:
-    """A CSV cell Excel will not run as a formula."""
+    """A CSV cell Excel will not run as a formula: one that starts with = + - @ (full-width too, or after spaces),
+    a tab or a carriage return gets a leading apostrophe, which Excel shows as text."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    first = text.lstrip(LEADING_SPACE)[:1]
+    risky = text[:1] in ("\t", "\r") or first in ("\t", "\r") or (
+        first != "" and unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS)
+    return "'" + text if risky else text
 
 
 def excel_csv(header: Iterable, rows: Iterable[Iterable]) -> bytes:
@@ -24,8 +34,16 @@ def excel_csv(header: Iterable, rows: Iterable[Iterable]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def protect(response: Response) -> Response:
+    """Headers of every file the portal sends: saved, not shown (attachment, set by the caller), its type never
+    guessed (nosniff), and should a browser show it anyway, sandboxed: no script, no form, no same origin."""
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def download(body: bytes, filename: str, mimetype: str = "text/csv") -> Response:
     """A response the browser saves as `filename` (ASCII names only: they are made by the portal)."""
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return protect(response)

@@ -169,7 +169,7 @@ def seed_large(seed: int = 2026) -> Counter:
             "kind": "handout", "status": "published", "title_ja": f"資料{n + 1}", "title_en": f"Handout {n + 1}",
             "summary_ja": "会議資料です。", "language": "ja", "original_filename": f"資料{n + 1}.pdf",
             "stored_name": f"large-{n:06d}.pdf", "mime_type": "application/pdf", "size_bytes": 120_000,
-            "page_count": 4, "position": n % 5, "created_at": now, **parent,
+            "page_count": 4, "position": n % 5, "created_at": now, "scan_status": "clean", **parent,
         })
     _insert(Document, documents)
     counts["documents"] = len(documents)

@@ -24,7 +24,7 @@ from portal.consultations.models import Consultation, ConsultationPlace
 from portal.core.timefmt import now_utc, tokyo_datetime, tokyo_today
 from portal.demo.pdf import make_pdf
 from portal.documents import services as documents
-from portal.documents.models import Document, DocumentKind
+from portal.documents.models import Document, DocumentKind, ScanStatus
 from portal.extensions import db
 from portal.meetings.models import (
     Accommodation,
@@ -258,6 +258,7 @@ def _document(parent: dict, kind: DocumentKind, title_ja: str, title_en: str, su
         title_en=title_en, kind=kind, status=PublishStatus.PUBLISHED, summary_ja=summary_ja,
         summary_en=summary_en, language="ja", original_filename=filename, stored_name=stored,
         mime_type="application/pdf", size_bytes=len(content), page_count=pages, position=position,
+        scan_status=ScanStatus.CLEAN,  # written by the portal itself, not uploaded: nothing to scan
     )
 
 

@@ -10,7 +10,7 @@ from portal.core.forms import form_values
 from portal.documents import manage_services as services
 from portal.documents import uploads
 from portal.documents.forms import DocumentForm, UploadForm
-from portal.documents.models import PARENTS, Document
+from portal.documents.models import PARENTS, Document, ScanStatus
 from portal.extensions import db
 
 bp = Blueprint("documents_admin", __name__, url_prefix="/admin/documents")
@@ -46,12 +46,20 @@ def new():
     if form.validate_on_submit():
         try:
             stored = uploads.intake(form.file.data, uploads.PDF_ONLY)
+        except uploads.InfectedUpload as error:
+            db.session.commit()  # the audit entry of the refused file
+            form.file.errors.append(str(error))
         except uploads.UploadError as error:
             form.file.errors.append(str(error))
         else:
             services.add({f"{name}_id": parent.id}, stored, form_values(form, FIELDS))
             db.session.commit()
-            flash(_("The document has been uploaded."))
+            if stored.scan_status == ScanStatus.PENDING:
+                flash(_("The document has been stored but is waiting for the virus check: the virus scanner "
+                        "could not be reached. Residents cannot see it until the check has passed (the command "
+                        "“flask scan-uploads” runs it). If this lasts, tell the system administrator."), "warning")
+            else:
+                flash(_("The document has been uploaded."))
             return redirect(back_url(name, parent))
     return render_template("admin/form.html", form=form, title=_("Upload a document"), submit=_("Upload"),
                            back=back_url(name, parent), multipart=True,

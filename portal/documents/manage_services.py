@@ -13,7 +13,8 @@ from portal.extensions import db
 def add(parent: dict, stored: StoredFile, values: dict) -> Document:
     """A new document of one parent (e.g. {"meeting_id": 3}) for a file the intake stored, audited as an upload."""
     document = Document(original_filename=stored.filename, stored_name=stored.stored_name, mime_type=stored.mime_type,
-                        size_bytes=stored.size_bytes, page_count=stored.page_count, **parent, **values)
+                        size_bytes=stored.size_bytes, page_count=stored.page_count, scan_status=stored.scan_status,
+                        **parent, **values)
     db.session.add(document)
     record("upload", document)
     return document
@@ -34,3 +35,25 @@ def delete(document: Document) -> Path:
     db.session.delete(document)
     db.session.flush()
     return path
+
+
+def scan_pending(scan_file) -> dict:
+    """Run the virus check on every document waiting for it (`flask scan-uploads`); `scan_file(path)` gives
+    (state, virus). An infected file is deleted and audited; the document row stays, marked, for staff to see.
+    Returns {"clean": n, "infected": n, "pending": n}."""
+    import sqlalchemy as sa
+
+    from portal.documents.models import ScanStatus
+
+    counts = {"clean": 0, "infected": 0, "pending": 0}
+    for document in db.session.scalars(sa.select(Document).where(Document.scan_status == ScanStatus.PENDING)).all():
+        status, virus = scan_file(file_path(document))
+        counts[status.value] += 1
+        if status == ScanStatus.PENDING:
+            continue
+        document.scan_status = status
+        if status == ScanStatus.INFECTED:
+            file_path(document).unlink(missing_ok=True)
+            record("virus_found", document, {"virus": [virus, None]})
+    db.session.flush()
+    return counts

@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db_types import UTCDateTime, enum_type, utcnow
@@ -13,6 +14,14 @@ class DocumentKind(TitledEnum):
     MINUTES = "minutes", _l("Minutes")  # 会議録
     DRAFT = "draft", _l("Draft")  # 案
     REPORT = "report", _l("Report")  # 答申・報告
+
+
+class ScanStatus(TitledEnum):
+    """The virus check of an uploaded file: only a clean file is ever served or published."""
+
+    PENDING = "pending", _l("Waiting for the virus check")
+    CLEAN = "clean", _l("Checked, no virus found")
+    INFECTED = "infected", _l("A virus was found; the file was deleted")
 
 
 #: the relationships that may hold a document's parent (exactly one is set)
@@ -43,6 +52,10 @@ class Document(db.Model):
     mime_type: Mapped[str] = mapped_column(sa.String(120))
     size_bytes: Mapped[int] = mapped_column(default=0)
     page_count: Mapped[int | None]
+    #: the virus check; files the portal wrote itself (the demo, before scanning existed) count as clean, an
+    #: upload's state is always set by the intake (portal/documents/uploads.py)
+    scan_status: Mapped[ScanStatus] = mapped_column(enum_type(ScanStatus, "scan_status"), default=ScanStatus.CLEAN,
+                                                    server_default=ScanStatus.CLEAN.value)
     position: Mapped[int] = mapped_column(default=0)
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     committee_id: Mapped[int | None] = mapped_column(
@@ -67,6 +80,16 @@ class Document(db.Model):
         sa.CheckConstraint("size_bytes >= 0", name="size_not_negative"),
     )
 
+    @hybrid_property
+    def is_shown(self) -> bool:
+        """Published, and its file found clean by the virus check: what residents may see in a list."""
+        return self.status == PublishStatus.PUBLISHED and self.scan_status == ScanStatus.CLEAN
+
+    @is_shown.inplace.expression
+    @classmethod
+    def _is_shown_expression(cls):
+        return sa.and_(cls.status == PublishStatus.PUBLISHED, cls.scan_status == ScanStatus.CLEAN)
+
     @property
     def parent(self):
         """The meeting, committee or consultation this document belongs to."""
@@ -79,6 +102,10 @@ class Document(db.Model):
     @property
     def kind_title(self):
         return DocumentKind(self.kind).label
+
+    @property
+    def scan_title(self):
+        return ScanStatus(self.scan_status).label
 
     @property
     def file_type(self) -> str:

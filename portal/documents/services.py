@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from portal.core.enums import PublishStatus
 from portal.documents.models import PARENTS, Document
 from portal.extensions import db
 
@@ -32,8 +31,9 @@ def file_path(document: Document) -> Path:
 
 
 def is_public(document: Document) -> bool:
+    """Published, its file found clean by the virus check, its parent public."""
     parent = document.parent
-    return document.status == PublishStatus.PUBLISHED and parent is not None and parent.is_public
+    return document.is_shown and parent is not None and parent.is_public
 
 
 def public_document(document_id: int) -> Document | None:
@@ -54,5 +54,6 @@ def staff_documents(**parent) -> list[Document]:
 
 
 def published_documents(**parent) -> list[Document]:
-    """The published documents of one parent, in their order, e.g. published_documents(consultation_id=3)."""
-    return [document for document in staff_documents(**parent) if document.status == PublishStatus.PUBLISHED]
+    """The published documents of one parent whose files passed the virus check, in their order, e.g.
+    published_documents(consultation_id=3)."""
+    return [document for document in staff_documents(**parent) if document.is_shown]

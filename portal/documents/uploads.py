@@ -1,18 +1,30 @@
 """The one upload intake: an uploaded file is checked by its content (never by its name), stored under a
 random name with the extension of its real type, and described by a StoredFile; or refused with an
-UploadError that says what is wrong, and nothing is kept."""
+UploadError that says what is wrong, and nothing is kept.
+
+The checks, cheapest first: the display name (cleaned of control, bidi and zero-width characters), the size,
+the real type; a PDF with active content (scripts, launch or open actions, embedded files, XFA forms) is refused,
+not stripped (a stripped file would not be the one the person sent); an image's dimensions are read from its
+header before anything is decoded; then the virus check (portal/documents/scanning.py). An infected file is
+refused and never written; a file no scanner could check is stored in quarantine (scan state "pending").
+"""
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from portal.documents import services
+from portal.core.normalize import clean_name
+from portal.documents import scanning, services
+from portal.documents.models import ScanStatus
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 #: what staff publish as documents
@@ -22,10 +34,29 @@ PDF_OR_IMAGE = (PDF, PNG, JPEG)
 #: the stored file's extension follows the detected type, whatever the uploader named it
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
 IMAGE_SIGNATURES = {PNG: b"\x89PNG\r\n\x1a\n", JPEG: b"\xff\xd8\xff"}
+#: the largest image accepted: a phone photo is 12–50 megapixels, a scanned A4 page at 600 dpi 35
+MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS = 10_000, 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow refuses to decode anything larger, wherever it is opened
+#: PDF names that make a reader run, open or submit something (an /OpenAction that only shows a page is fine)
+ACTIVE_PDF_NAMES = frozenset({"JavaScript", "JS", "Launch", "AA", "EmbeddedFile", "EmbeddedFiles", "RichMedia",
+                              "XFA", "SubmitForm", "ImportData", "GoToE", "Sound", "Movie"})
+#: a PDF name token (its "#xx" escapes decoded later) and the start of what follows it
+_PDF_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]+)\s*(<<|\[)?")
+_PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.S)
+#: at most this many PDF objects are followed for the active-content check (a real document has thousands)
+MAX_PDF_OBJECTS = 200_000
 
 
 class UploadError(ValueError):
     pass
+
+
+class InfectedUpload(UploadError):
+    """The virus check found something: the file was not stored."""
+
+    def __init__(self, message, virus: str, filename: str):
+        super().__init__(message)
+        self.virus, self.filename = virus, filename
 
 
 @dataclass(frozen=True)
@@ -37,6 +68,8 @@ class StoredFile:
     mime_type: str
     size_bytes: int
     page_count: int | None = None  # PDFs only
+    #: "pending" when no virus scanner could look at it: the file waits in quarantine
+    scan_status: ScanStatus = ScanStatus.PENDING
 
 
 def chosen(file_storage) -> bool:
@@ -49,7 +82,17 @@ def intake(file_storage, kinds: tuple[str, ...] = PDF_ONLY, limit: int | None = 
     filename = _safe_display_name(getattr(file_storage, "filename", None))
     data = _read_limited(file_storage.stream, limit or current_app.config["UPLOAD_MAX_BYTES"])
     mime_type, pages = _detect(data, kinds)
-    return StoredFile(_store(data, EXTENSIONS[mime_type]), filename, mime_type, len(data), pages)
+    if mime_type == PDF:
+        _refuse_active_pdf(data)
+    else:
+        _check_image_size(data)
+    status, virus = scanning.scan(data)
+    if status == ScanStatus.INFECTED:
+        _record_virus(virus, filename)
+        raise InfectedUpload(_l("A virus was found in this file, so it was not accepted and has been deleted. "
+                                "Check your computer with antivirus software and send a clean file."),
+                             virus, filename)
+    return StoredFile(_store(data, EXTENSIONS[mime_type]), filename, mime_type, len(data), pages, status)
 
 
 def _detect(data: bytes, kinds: tuple[str, ...]) -> tuple[str, int | None]:
@@ -70,11 +113,14 @@ def _detect(data: bytes, kinds: tuple[str, ...]) -> tuple[str, int | None]:
 
 
 def _safe_display_name(filename: str | None) -> str:
-    """The uploader's file name, for display and download only; refused if it looks like a path."""
-    name = unicodedata.normalize("NFC", filename or "").strip()
+    """The uploader's file name, for display and download only: bidi overrides and zero-width characters removed
+    ("invoice\u202efdp.exe" is shown as "invoicefdp.exe"); refused if it looks like a path or holds controls."""
+    if any(unicodedata.category(c) == "Cc" for c in filename or ""):
+        raise UploadError(_l("The file name must not contain /, \\ or “..”. Rename the file and try again."))
+    name = clean_name(filename)
     if not name:
         raise UploadError(_l("Choose a file to upload."))
-    if "/" in name or "\\" in name or ".." in name or any(unicodedata.category(c) == "Cc" for c in name):
+    if "/" in name or "\\" in name or ".." in name:
         raise UploadError(_l("The file name must not contain /, \\ or “..”. Rename the file and try again."))
     if len(name) > 200:
         raise UploadError(_l("The file name is too long. Use a name of at most 200 characters."))
@@ -101,6 +147,96 @@ def _pdf_pages(data: bytes) -> int:
     if pages < 1:
         raise UploadError(_l("The PDF has no pages."))
     return pages
+
+
+def _record_virus(virus: str, filename: str) -> None:
+    """A security event: logged, and in the audit log once the view commits (InfectedUpload says it should)."""
+    from portal.audit.services import ANONYMOUS, record
+    from portal.core.access import ACTOR
+    from portal.extensions import db
+
+    current_app.logger.warning("upload refused: virus %s found in %r", virus, filename)
+    record("virus_found", object_type="upload", label=filename, changes={"virus": [virus, None]},
+           actor=None if db.session.info.get(ACTOR) is not None else ANONYMOUS)
+
+
+def _refuse_active_pdf(data: bytes) -> None:
+    """Refuse a PDF that can run, launch, embed or submit something, found in its raw syntax (names written with
+    "#xx" escapes too, such as /J#61vaScript) or in its objects as pypdf reads them (compressed object streams)."""
+    if _active_raw(data) or _active_objects(data):
+        raise UploadError(_l("This PDF contains active content (scripts, automatic actions, embedded files or "
+                             "interactive forms), which the portal does not accept. Save or print it again as a "
+                             "plain PDF and try again."))
+
+
+def _pdf_name(raw: bytes) -> str:
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
+
+
+def _active_raw(data: bytes) -> bool:
+    """Names outside stream data (stream bytes are compressed or page content, where such names mean nothing)."""
+    for match in _PDF_NAME.finditer(_PDF_STREAM.sub(b"stream endstream", data)):
+        name = _pdf_name(match.group(1))
+        if name in ACTIVE_PDF_NAMES or (name == "OpenAction" and match.group(2) == b"<<"):
+            return True
+    return False
+
+
+def _active_objects(data: bytes) -> bool:
+    """Every dictionary reachable from the trailer, resolved as a PDF reader would."""
+    try:
+        reader = PdfReader(BytesIO(data))
+        todo, seen = [reader.trailer], set()
+        while todo:
+            obj = todo.pop()
+            if isinstance(obj, IndirectObject):
+                key = (obj.idnum, obj.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if len(seen) > MAX_PDF_OBJECTS:
+                    return True
+                obj = obj.get_object()
+            if isinstance(obj, DictionaryObject):
+                if _active_dictionary(obj):
+                    return True
+                todo.extend(obj.values())
+            elif isinstance(obj, ArrayObject):
+                todo.extend(obj)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        raise UploadError(_l("The PDF could not be read. Save it again as PDF and try again.")) from None
+    return False
+
+
+def _active_dictionary(obj: DictionaryObject) -> bool:
+    if any(str(key)[1:] in ACTIVE_PDF_NAMES for key in obj.keys()):
+        return True
+    if isinstance(obj.get("/S"), NameObject) and str(obj["/S"])[1:] in ACTIVE_PDF_NAMES:
+        return True
+    action = obj.get("/OpenAction")
+    if isinstance(action, IndirectObject):
+        action = action.get_object()
+    # an open action that shows a page (a destination, or a GoTo) is what office programs write; any other runs
+    return isinstance(action, DictionaryObject) and action.get("/S") != "/GoTo"
+
+
+def _check_image_size(data: bytes) -> None:
+    """Width and height from the image's header, before any pixel is decoded (a tiny PNG can declare 4 billion)."""
+    too_large = UploadError(_l("The image is too large: at most %(side)s pixels a side and %(mp)s megapixels. "
+                               "Make it smaller and try again.", side=f"{MAX_IMAGE_SIDE:,}",
+                               mp=MAX_IMAGE_PIXELS // 1_000_000))
+    try:
+        with Image.open(BytesIO(data)) as image:
+            width, height = image.size
+            if max(width, height) > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+                raise too_large
+            image.verify()
+    except UploadError:
+        raise
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise UploadError(_l("The image could not be read. Save it again as PNG or JPEG and try again.")) from None
 
 
 def _store(data: bytes, suffix: str) -> str:

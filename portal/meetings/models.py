@@ -130,7 +130,7 @@ class Meeting(db.Model):
     )
     documents = relationship(
         "Document",
-        primaryjoin="and_(Document.meeting_id == Meeting.id, Document.status == 'published')",
+        primaryjoin="and_(Document.meeting_id == Meeting.id, Document.is_shown)",
         order_by="Document.position",
         viewonly=True,
     )
