@@ -99,3 +99,4 @@ clean:
 bench: python assets translations
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/registrations.py
+	$(BIN)/python bench/enumeration.py
