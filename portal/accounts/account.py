@@ -1,19 +1,31 @@
 """A signed-in person's account settings: password, email address, deleting the account."""
 
-from flask import flash, redirect, session, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from portal.accounts import bp, services
+from portal.accounts import bp, keys, services
 from portal.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
+    KeyNameForm,
+    RemoveKeyForm,
 )
 from portal.accounts.pages import broken_link_page, form_page, message_page
 from portal.accounts.passwords import verify_password
-from portal.core.access import login_required, passed_second_factor, start_session
-from portal.extensions import db
+from portal.accounts.signin import (
+    AUTH_LIMIT,
+    json_error,
+    key_request_body,
+    pass_second_factor,
+    second_factor_user,
+)
+from portal.core.access import login_required, passed_second_factor, roles_required, start_session
+from portal.core.enums import Role
+from portal.extensions import db, limiter
+
+STAFF_ROLES = tuple(role.value for role in Role)
 
 
 def wrong_password(form) -> bool:
@@ -80,3 +92,115 @@ def delete_account():
     return form_page(form, _("Delete your account"), _("Delete my account"), lead=_(
         "Your account and your saved details will be deleted. Registrations and comments you already sent are "
         "kept by the city as its rules require."))
+
+
+# Security keys (WebAuthn): the staff member's own page, and registering a key there or at enrolment
+
+
+def key_owner():
+    """Who may register a security key now: a staff member signed in past the second factor (the security page),
+    or one who owes a second factor and has none yet (enrolment, instead of the authenticator app)."""
+    if current_user.is_authenticated and current_user.is_staff and passed_second_factor(current_user):
+        return current_user._get_current_object()
+    user = second_factor_user()
+    return user if user is not None and not user.has_second_factor else None
+
+
+@bp.post("/security/keys/options")
+@limiter.limit(AUTH_LIMIT)
+def key_options():
+    user = key_owner()
+    if user is None:
+        return json_error(_("Please log in again."), 403)
+    body = key_request_body()
+    if body is None:
+        return json_error(_("The request was not understood. Reload the page and try again."))
+    try:
+        keys.key_name(body.get("name"))
+    except keys.KeyProblem as problem:
+        return json_error(problem.message)
+    options, challenge = keys.registration_options(user, _("Kyoso Portal"))
+    session["key_registration"] = challenge.to_session()
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/security/keys")
+@limiter.limit(AUTH_LIMIT)
+def add_key():
+    user = key_owner()
+    if user is None:
+        return json_error(_("Please log in again."), 403)
+    body = key_request_body()
+    challenge = keys.Challenge.from_session(session.pop("key_registration", None))  # once only
+    if body is None:
+        return json_error(_("The request was not understood. Reload the page and try again."))
+    enrolling = not user.has_second_factor
+    try:
+        key = keys.register_key(user, body.get("credential"), challenge, body.get("name"))
+    except keys.KeyProblem as problem:
+        db.session.rollback()
+        return json_error(problem.message)
+    if enrolling:  # a key instead of the authenticator app: the second factor is passed, recovery codes as with it
+        codes = services.new_recovery_codes(user)
+        session["next"] = pass_second_factor(user)
+        session["recovery_codes"] = codes
+        return jsonify(redirect=url_for("accounts.recovery_codes"))
+    db.session.commit()
+    flash(_("The security key “%(name)s” has been added.", name=key.name))
+    return jsonify(redirect=url_for("accounts.security"))
+
+
+def security_page(failed: tuple[int, KeyNameForm] | None = None):
+    user = current_user._get_current_object()
+    forms = {key.id: KeyNameForm(formdata=None, prefix=f"key-{key.id}", name=key.name) for key in user.security_keys}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    recovery_left = sum(1 for code in user.recovery_codes if code.used_at is None)
+    return render_template("accounts/public/security.html", keys=user.security_keys, forms=forms,
+                           failed=failed[1] if failed else None, remove_form=RemoveKeyForm(formdata=None),
+                           recovery_left=recovery_left, key_name_max=keys.NAME_MAX)
+
+
+@bp.get("/security")
+@roles_required(*STAFF_ROLES)
+def security():
+    return security_page()
+
+
+def own_key(key_id: int):
+    return keys.get_key(current_user._get_current_object(), key_id) or abort(404)
+
+
+@bp.post("/security/keys/<int:key_id>/name")
+@roles_required(*STAFF_ROLES)
+def rename_key(key_id):
+    key = own_key(key_id)
+    form = KeyNameForm(prefix=f"key-{key.id}")
+    if form.validate_on_submit():
+        try:
+            keys.rename_key(current_user._get_current_object(), key, form.name.data)
+        except keys.KeyProblem as problem:
+            form.name.errors.append(str(problem.message))
+        else:
+            db.session.commit()
+            flash(_("The key has been renamed."))
+            return redirect(url_for("accounts.security"))
+    db.session.rollback()
+    return security_page(failed=(key_id, form))
+
+
+@bp.post("/security/keys/<int:key_id>/remove")
+@roles_required(*STAFF_ROLES)
+def remove_key(key_id):
+    key = own_key(key_id)
+    name = key.name
+    if RemoveKeyForm().validate_on_submit():
+        try:
+            keys.remove_key(current_user._get_current_object(), key)
+        except keys.KeyProblem as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The security key “%(name)s” has been removed.", name=name))
+    return redirect(url_for("accounts.security"))

@@ -116,3 +116,14 @@ class AcceptInviteForm(FlaskForm):
 
 class AcceptRolesForm(FlaskForm):
     """Accepting an invitation with an existing account: one button (and the CSRF token)."""
+
+
+class KeyNameForm(FlaskForm):
+    """The name of a security key (one form per key on the security page, told apart by a prefix)."""
+
+    name = StringField(_l("Name of the key"), [DataRequired(_l("Enter a name for the key.")), Length(max=60)],
+                       filters=[clean_name])
+
+
+class RemoveKeyForm(FlaskForm):
+    """Removing a security key: one button (and the CSRF token)."""

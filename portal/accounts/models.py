@@ -40,6 +40,13 @@ class User(UserMixin, db.Model):
 
     roles = relationship("UserRole", cascade="all, delete-orphan", back_populates="user", lazy="selectin")
     recovery_codes = relationship("RecoveryCode", cascade="all, delete-orphan", back_populates="user")
+    security_keys = relationship("SecurityKey", cascade="all, delete-orphan", back_populates="user",
+                                 order_by="SecurityKey.id")
+
+    @property
+    def has_second_factor(self) -> bool:
+        """An authenticator app or at least one security key is set up."""
+        return self.totp_enabled_at is not None or bool(self.security_keys)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -85,6 +92,31 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     used_at = mapped_column(UTCDateTime)
     user = relationship(User, back_populates="recovery_codes")
+
+
+class SecurityKey(db.Model):
+    """A security key or platform authenticator (WebAuthn) a staff member registered as a second factor."""
+
+    __tablename__ = "security_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the authenticator's id for the credential (raw bytes, at most 1023 by the specification)
+    credential_id: Mapped[bytes] = mapped_column(sa.LargeBinary(1023))
+    #: COSE-encoded public key
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: the authenticator's signature counter (0 for authenticators that keep none)
+    sign_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: the owner's name for it ("Blue key", "Office PC")
+    name: Mapped[str] = mapped_column(sa.String(60))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_used_at = mapped_column(UTCDateTime)
+    user = relationship(User, back_populates="security_keys")
+
+    __table_args__ = (sa.UniqueConstraint("credential_id", name="uq_security_keys_credential_id"),)
+
+    def __repr__(self) -> str:
+        return f"<SecurityKey {self.id}>"
 
 
 class TokenPurpose(enum.StrEnum):

@@ -1,10 +1,11 @@
 """Signing in: sign-up, login with the second factor, logout, password reset, staff invitations."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.accounts import bp, services, throttle
+from portal.accounts import bp, keys, services, throttle
 from portal.accounts.forms import (
     AcceptInviteForm,
     AcceptRolesForm,
@@ -100,7 +101,7 @@ def login():
             session.clear()
             session["mfa_user"], session["mfa_started"] = user.get_id(), now_utc().timestamp()
             session["next"] = safe_next(request.args.get("next"), "admin.dashboard")
-            target = "accounts.second_factor" if user.totp_enabled_at else "accounts.totp_setup"
+            target = "accounts.second_factor" if user.has_second_factor else "accounts.totp_setup"
             return redirect(url_for(target))
         else:
             start_session(user)
@@ -159,7 +160,7 @@ def pass_second_factor(user, welcome: str | None = None) -> str:
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def second_factor():
     user = second_factor_user()
-    if user is None or not user.totp_enabled_at:
+    if user is None or not user.has_second_factor:
         return nothing_owed()
     if codes_failed(user) >= MFA_MAX_FAILURES:
         return end_pending_login(user)
@@ -173,20 +174,97 @@ def second_factor():
             target = pass_second_factor(user, welcome=_("You are logged in."))
             return redirect(target)
         else:
-            actor = user if current_user.is_authenticated else ANONYMOUS
-            paused = throttle.note_failure(user.email, user, "second_factor_failed", actor=actor)
-            db.session.commit()
+            paused = note_wrong_factor(user)
             if codes_failed(user) >= MFA_MAX_FAILURES:
                 return end_pending_login(user)
             if paused:
                 status = TOO_MANY
                 form.code.errors.append(paused_message())
-            else:
+            elif user.totp_enabled_at:
                 form.code.errors.append(_("The code is not right. Enter the 6-digit code shown in your "
                                           "authenticator app now, or one of your recovery codes."))
-    return form_page(form, _("Enter your security code"), _("Continue"), status=status, lead=_(
-        "Staff accounts need a second step. Open your authenticator app and enter the 6-digit code for the "
-        "Kyoso Portal. If you lost your device, enter one of your recovery codes."))
+            else:
+                form.code.errors.append(_("The code is not right. Enter one of your recovery codes."))
+    if user.totp_enabled_at:
+        lead = _("Staff accounts need a second step. Open your authenticator app and enter the 6-digit code for "
+                 "the Kyoso Portal. If you lost your device, enter one of your recovery codes.")
+    else:
+        lead = _("Staff accounts need a second step. Use your security key. If you lost it, enter one of your "
+                 "recovery codes.")
+    return render_template("accounts/public/second_factor.html", form=form, title=_("Enter your security code"),
+                           submit=_("Continue"), lead=lead, links=(), keys=user.security_keys), status
+
+
+def note_wrong_factor(user) -> bool:
+    """A wrong code or key response: counted like a wrong password (the account's throttle) and towards ending this
+    pending login; True when it paused the account."""
+    actor = user if current_user.is_authenticated else ANONYMOUS
+    paused = throttle.note_failure(user.email, user, "second_factor_failed", actor=actor)
+    db.session.commit()
+    return paused
+
+
+# Security keys (WebAuthn) at login: JSON for static/js/webauthn.js; the code form above is the path without it
+
+
+def json_error(message, status=400):
+    return jsonify(error=str(message)), status
+
+
+def key_request_body() -> dict | None:
+    """The JSON object posted by the script, read only up to keys.BODY_MAX_BYTES (413 beyond)."""
+    if (request.content_length or 0) > keys.BODY_MAX_BYTES:
+        raise RequestEntityTooLarge()
+    if not request.is_json:
+        return None
+    data = request.stream.read(keys.BODY_MAX_BYTES + 1)  # a body sent without a length is cut off the same way
+    if len(data) > keys.BODY_MAX_BYTES:
+        raise RequestEntityTooLarge()
+    return keys.parse_body(data)
+
+
+def key_login_user():
+    """The person owing the second factor in this session, if they have a security key; else None."""
+    user = second_factor_user()
+    return user if user is not None and user.security_keys else None
+
+
+@bp.post("/login/key/options")
+@limiter.limit(AUTH_LIMIT)
+def key_login_options():
+    user = key_login_user()
+    if user is None:
+        return json_error(_("Please log in again."), 403)
+    if key_request_body() is None:
+        return json_error(_("The request was not understood. Reload the page and try again."))
+    options, challenge = keys.authentication_options(user)
+    session["key_login"] = challenge.to_session()
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/login/key")
+@limiter.limit(AUTH_LIMIT)
+def key_login():
+    user = key_login_user()
+    if user is None:
+        return json_error(_("Please log in again."), 403)
+    body = key_request_body()
+    challenge = keys.Challenge.from_session(session.pop("key_login", None))  # once only
+    if body is None:
+        return json_error(_("The request was not understood. Reload the page and try again."))
+    if codes_failed(user) >= MFA_MAX_FAILURES:
+        return jsonify(redirect=ended_login_url(user))
+    if throttle.is_paused(user.email):
+        return json_error(paused_message(), TOO_MANY)
+    if keys.check_key(user, body.get("credential"), challenge) is not None:
+        return jsonify(redirect=pass_second_factor(user, welcome=_("You are logged in.")))
+    paused = note_wrong_factor(user)
+    if codes_failed(user) >= MFA_MAX_FAILURES:
+        return jsonify(redirect=ended_login_url(user))
+    if paused:
+        return json_error(paused_message(), TOO_MANY)
+    return json_error(_("The security key was not accepted. Try again with a key registered for this account, "
+                        "or enter one of your recovery codes."))
 
 
 def codes_failed(user) -> int:
@@ -198,6 +276,10 @@ def codes_failed(user) -> int:
 
 def end_pending_login(user):
     """Too many wrong codes: this login ends; the person starts again with their password."""
+    return redirect(ended_login_url(user))
+
+
+def ended_login_url(user) -> str:
     actor = user if current_user.is_authenticated else ANONYMOUS
     record("second_factor_ended", user, {}, object_type="users", label=user.email, actor=actor)
     db.session.commit()
@@ -205,13 +287,15 @@ def end_pending_login(user):
     session.clear()
     flash(_("The security code was wrong too many times, so this login has ended. Log in again with your "
             "password."), "error")
-    return redirect(url_for("accounts.login"))
+    return url_for("accounts.login")
 
 
 @bp.route("/totp/setup", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def totp_setup():
     user = second_factor_user()
+    if user is not None and user.security_keys and not user.totp_enabled_at:
+        return redirect(url_for("accounts.second_factor"))  # enrolled with a key: its login page
     if user is None or user.totp_enabled_at:
         return nothing_owed()
     secret = session.get("totp_secret") or services.new_totp_secret()
@@ -229,7 +313,8 @@ def totp_setup():
 
     uri = services.totp_uri(user, secret, _("Kyoso Portal"))
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, dark="#000", light="#fff")
-    return render_template("accounts/public/totp_setup.html", form=form, secret=secret, qr=qr)
+    return render_template("accounts/public/totp_setup.html", form=form, secret=secret, qr=qr,
+                           key_name_max=keys.NAME_MAX)
 
 
 @bp.get("/recovery-codes")

@@ -42,7 +42,7 @@ def login_redirect():
 def second_factor_redirect():
     """Staff whose session has not passed the second factor: set it up or give a code, then come back here."""
     session["next"] = request.script_root + request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("accounts.second_factor" if current_user.totp_enabled_at else "accounts.totp_setup"))
+    return redirect(url_for("accounts.second_factor" if current_user.has_second_factor else "accounts.totp_setup"))
 
 
 def check_roles(*roles: str):
