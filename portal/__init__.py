@@ -62,8 +62,7 @@ def create_app(config_class: type = Config) -> Flask:
     security.limit_requests(app, UPLOADS)  # first before_request of all, ahead of the CSRF check
 
     from portal.accounts.cli import create_admin
-    from portal.commands import purge_personal_data
-    from portal.comments.cli import scan_uploads
+    from portal.commands import purge_personal_data, scan_uploads
     from portal.demo.cli import seed_demo, seed_large
     from portal.mail.cli import send_mail
     from portal.registrations.cli import draw_lotteries, expire_registrations, send_reminders

@@ -15,3 +15,25 @@ def purge_personal_data(days: int | None) -> None:
 
     click.echo(f"purged {purge(days if days is not None else current_app.config['RETENTION_DAYS'])} registrations")
     click.echo(purge_comment_data())  # public comments: COMMENT_RETENTION_DAYS after the results
+
+
+@click.command("scan-uploads")
+@with_appcontext
+def scan_uploads() -> None:
+    """Virus-check the uploads waiting in quarantine, documents and comment attachments (run it every few
+    minutes, like send-mail): clean files become available, infected ones are deleted. Exits 1 while files are
+    still waiting (no scanner reachable)."""
+    from portal.comments.services import scan_pending_attachments
+    from portal.documents import scanning
+    from portal.documents.manage_services import scan_pending
+    from portal.extensions import db
+
+    if not scanning.configured():
+        raise click.ClickException("no virus scanner is configured: set CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT")
+    counts = {"documents": scan_pending(), "comment attachments": scan_pending_attachments()}
+    db.session.commit()
+    for what, count in counts.items():
+        click.echo(f"{what}: {count['clean']} clean, {count['infected']} infected (deleted), "
+                   f"{count['pending']} still waiting")
+    if any(count["pending"] for count in counts.values()):
+        raise SystemExit(1)

@@ -71,3 +71,16 @@ def test_the_page_cache_never_keeps_a_guests_registration_page(app, factory, tmp
     for _ in range(2):
         page = cached.test_client().get(path)
         assert page.status_code == 200 and "X-Page-Cache" not in page.headers and no_store(page)
+
+
+def test_a_committee_term_archive_is_public_but_a_comment_receipt_is_not(demo_app, demo_client):
+    from portal.comments.models import Comment
+    from portal.committees.models import CommitteeTerm
+    from portal.extensions import db
+
+    term = db.session.scalar(db.select(CommitteeTerm))
+    archive = demo_client.get(f"/committees/{term.committee.slug}/terms/{term.number}")  # <number>: a term, no key
+    assert archive.status_code == 200 and not no_store(archive)
+    comment = db.session.scalar(db.select(Comment).where(Comment.receipt_number.is_not(None)))
+    receipt = demo_client.get(f"/consultations/{comment.consultation_id}/comment/receipt/{comment.receipt_number}")
+    assert receipt.status_code == 200 and no_store(receipt)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from portal.comments.cli import scan_uploads
+from portal.commands import scan_uploads
 from portal.comments.models import Comment
 from portal.demo.pdf import make_pdf
 from portal.documents.models import Document

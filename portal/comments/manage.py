@@ -25,6 +25,7 @@ from portal.core.enums import Role
 from portal.core.htmx import render_page
 from portal.core.paging import page_arg, paginate
 from portal.documents import uploads
+from portal.documents.forms import intake_field
 from portal.extensions import db
 
 bp = Blueprint("comments_admin", __name__, url_prefix="/admin/consultations/<int:consultation_id>")
@@ -141,14 +142,7 @@ def transcribe(consultation_id: int):
     if form.validate_on_submit():
         scan = None
         if uploads.chosen(form.scan.data):
-            try:
-                scan = uploads.intake(form.scan.data, uploads.PDF_OR_IMAGE,
-                                      limit=current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
-            except uploads.InfectedUpload as error:
-                db.session.commit()  # the audit entry of the refused file
-                form.scan.errors.append(str(error))
-            except uploads.UploadError as error:
-                form.scan.errors.append(str(error))
+            scan = intake_field(form.scan, uploads.PDF_OR_IMAGE, current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
         if not form.scan.errors:
             attachment = dict(attachment_name=scan.stored_name, attachment_filename=scan.filename,
                               attachment_type=scan.mime_type, attachment_scan=scan.scan_status.value) if scan else {}

@@ -1,5 +1,4 @@
 import secrets
-import time
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from portal.consultations import services as consultations
 from portal.core import timefmt
 from portal.core.i18n import current_lang
 from portal.documents import uploads
+from portal.documents.forms import intake_field
 from portal.documents.models import ScanStatus
 from portal.extensions import db, limiter
 
@@ -26,10 +26,24 @@ def _signer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="comment-form")
 
 
+def _now() -> float:
+    return timefmt.now_utc().timestamp()
+
+
 def _timing_token(form_token: str, started: float | None = None) -> str:
     """The signed time the form was shown, bound to the form's one-time key: a timing token is good for one
     comment only, since the key is used up when the comment is stored (Comment.form_token is unique)."""
-    return _signer().dumps([time.time() if started is None else started, form_token])
+    return _signer().dumps([_now() if started is None else started, form_token])
+
+
+def _started(form) -> float | None:
+    """When the form was shown, if its timing token is genuine and made for its own one-time key."""
+    try:
+        started, form_token = _signer().loads(form.started.data or "")
+        started = float(started)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return started if form_token == form.form_token.data else None
 
 
 def _fresh_form(consultation, **kwargs) -> CommentForm:
@@ -46,10 +60,14 @@ def _fresh_form(consultation, **kwargs) -> CommentForm:
 
 
 def _renew_tokens(form, new_key: bool = False) -> None:
-    """After a refusal the person checks and sends again without waiting (a person has read the message)."""
+    """After a refusal: the form keeps the time it was first shown when its token was genuine (a person who
+    reads the message and sends again has waited long enough); a new one-time key, or a token that was not
+    genuine, starts the clock now. Never earlier: a backdated token would let a robot send at once after one
+    refused request."""
+    started = None if new_key else _started(form)
     if new_key:
         form.form_token.data = secrets.token_urlsafe(24)
-    form.started.data = _timing_token(form.form_token.data, time.time() - current_app.config["COMMENT_MIN_SECONDS"])
+    form.started.data = _timing_token(form.form_token.data, started)
 
 
 def _form_page(consultation, form, status=200):
@@ -61,14 +79,9 @@ def _robot_reason(form) -> str | None:
     if form.website.data:
         return _("The form could not be sent because a hidden field was filled in. If you use a tool that fills "
                  "forms automatically, turn it off for this page and send again.")
-    try:
-        started, form_token = _signer().loads(form.started.data or "")
-        started = float(started)
-    except (BadSignature, ValueError, TypeError):
+    if (started := _started(form)) is None:
         return _("The form could not be checked. Please send it again.")
-    if form_token != form.form_token.data:
-        return _("The form could not be checked. Please send it again.")
-    if time.time() - started < current_app.config["COMMENT_MIN_SECONDS"]:
+    if _now() - started < current_app.config["COMMENT_MIN_SECONDS"]:
         return _("The form was sent very quickly after it opened, so we could not tell it was sent by a person. "
                  "Check your comment and send it again.")
     return None
@@ -83,16 +96,8 @@ def _store_attachment(form):
     rides along. A file no virus scanner could check is kept in quarantine, and staff open it only once clean."""
     if not uploads.chosen(form.attachment.data):
         return True
-    try:
-        stored = uploads.intake(form.attachment.data, uploads.PDF_OR_IMAGE,
-                                limit=current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
-    except uploads.InfectedUpload as error:
-        db.session.commit()  # the audit entry of the refused file
-        form.attachment_ref.data = None
-        form.attachment.errors.append(str(error))
-        return False
-    except uploads.UploadError as error:
-        form.attachment.errors.append(str(error))
+    stored = intake_field(form.attachment, uploads.PDF_OR_IMAGE, current_app.config["COMMENT_ATTACHMENT_MAX_BYTES"])
+    if stored is None:
         return False
     services.note_upload(stored.stored_name)
     form.attachment_ref.data = _signer().dumps([stored.stored_name, stored.filename, stored.mime_type,
@@ -138,7 +143,7 @@ def comment(consultation_id: int):
     if (sent := services.comment_with_token(form.form_token.data)) is not None:
         if step == "send" and sent.text == services.clean_text(form.text.data):  # the same form sent twice
             return redirect(url_for("comments.receipt", consultation_id=sent.consultation_id,
-                                    number=sent.receipt_number))
+                                    receipt_number=sent.receipt_number))
         form.form_errors.append(str(USED_FORM))
         _renew_tokens(form, new_key=True)
         return _form_page(consultation, form)
@@ -154,7 +159,7 @@ def comment(consultation_id: int):
     except services.SubmissionError:  # closed between the confirm page and the send button
         return _closed_page(consultation)
     db.session.commit()
-    return redirect(url_for("comments.receipt", consultation_id=consultation.id, number=saved.receipt_number))
+    return redirect(url_for("comments.receipt", consultation_id=consultation.id, receipt_number=saved.receipt_number))
 
 
 def _closed_page(consultation):
@@ -180,10 +185,10 @@ def kept_form(error):
     return _form_page(consultation, form, status=error.code)
 
 
-@bp.get("/consultations/<int:consultation_id>/comment/receipt/<number>")
-def receipt(consultation_id: int, number: str):
+@bp.get("/consultations/<int:consultation_id>/comment/receipt/<receipt_number>")
+def receipt(consultation_id: int, receipt_number: str):
     consultation = consultations.public_consultation(consultation_id) or abort(404)
-    comment = db.one_or_404(db.select(Comment).where(Comment.receipt_number == number,
+    comment = db.one_or_404(db.select(Comment).where(Comment.receipt_number == receipt_number,
                                                      Comment.consultation_id == consultation.id))
     return render_template("comments/public/receipt.html", consultation=consultation, comment=comment)
 

@@ -28,6 +28,7 @@ from portal.consultations.models import Consultation, Phase
 from portal.core import timefmt
 from portal.core.downloads import excel_csv
 from portal.core.urls import external_url
+from portal.documents import scanning
 from portal.documents.models import ScanStatus
 from portal.documents.services import upload_folder
 from portal.extensions import db
@@ -348,23 +349,20 @@ def attachment_path(comment: Comment) -> Path | None:
     return path if path.is_file() else None
 
 
-def scan_pending_attachments(scan_file) -> dict:
-    """Run the virus check on every attachment waiting for it (`flask scan-uploads`); `scan_file(path)` gives
-    (state, virus). An infected file is deleted and audited; the comment stays, marked, for moderators to see."""
-    counts = {"clean": 0, "infected": 0, "pending": 0}
+def scan_pending_attachments() -> dict[str, int]:
+    """The virus check of every attachment waiting for it (`flask scan-uploads`); an infected file is deleted and
+    audited, the comment stays, marked, for moderators to see. Returns {"clean": n, "infected": n, "pending": n}."""
     pending = db.session.scalars(sa.select(Comment).where(Comment.attachment_scan == ScanStatus.PENDING,
                                                           Comment.attachment_name.is_not(None))).all()
-    for comment in pending:
-        status, virus = scan_file(upload_folder() / comment.attachment_name)
-        counts[status.value] += 1
-        if status == ScanStatus.PENDING:
-            continue
-        comment.attachment_scan = status
-        if status == ScanStatus.INFECTED:
-            _remove_file(comment.attachment_name)
-            record("virus_found", comment, {"virus": [virus, None]}, label=comment.receipt_number)
+    counts = scanning.scan_rows(pending, lambda comment: upload_folder() / comment.attachment_name, _mark_attachment,
+                                lambda comment, virus: record("virus_found", comment, {"virus": [virus, None]},
+                                                              label=comment.receipt_number))
     db.session.flush()
     return counts
+
+
+def _mark_attachment(comment: Comment, status: ScanStatus) -> None:
+    comment.attachment_scan = status
 
 
 def _remove_file(stored_name: str | None) -> None:

@@ -18,7 +18,7 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 #: URL parts that are keys to one person's data (a guest's registration, a reset link, a comment receipt)
-PRIVATE_ARGS = {"token", "code", "number"}
+PRIVATE_ARGS = {"token", "code", "receipt_number"}
 PRIVATE_PATHS = ("/account", "/admin")
 
 

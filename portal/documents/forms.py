@@ -6,7 +6,9 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from portal.core.enums import PublishStatus
 from portal.core.forms import ChoiceField
+from portal.documents import uploads
 from portal.documents.models import DocumentKind
+from portal.extensions import db
 
 
 class DocumentForm(FlaskForm):
@@ -22,3 +24,16 @@ class DocumentForm(FlaskForm):
 
 class UploadForm(DocumentForm):
     file = FileField(_l("PDF file"), description=_l("A PDF file of at most 20 MB."))
+
+
+def intake_field(field, kinds: tuple[str, ...] = uploads.PDF_ONLY, limit: int | None = None):
+    """For a view: uploads.intake() of a form's file field, or None with the refusal as the field's error. An
+    infected file's audit entry is committed here, since the view shows the form again and commits nothing."""
+    try:
+        return uploads.intake(field.data, kinds, limit)
+    except uploads.InfectedUpload as error:
+        db.session.commit()
+        field.errors.append(str(error))
+    except uploads.UploadError as error:
+        field.errors.append(str(error))
+    return None

