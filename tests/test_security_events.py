@@ -84,3 +84,25 @@ def test_a_refused_post_without_its_token_is_no_server_error(client, auth):
     response = client.post("/admin/staff/1", data={"roles": "admin"})
     assert response.status_code in (400, 403)
     assert client.get("/admin/staff").status_code == 403 and len(entries("access_denied")) == 1
+
+
+def test_reloading_a_refused_staff_page_records_it_once_per_page_every_ten_minutes(app, client, auth):
+    from datetime import timedelta
+    from unittest import mock
+
+    from portal.audit import services as audit
+    from portal.core.timefmt import now_utc
+
+    resident = auth.as_role(client, email="hanako@example.jp")
+    for _ in range(20):  # a signed-in resident reloading /admin/ cannot fill the log
+        assert client.get("/admin/").status_code == 403
+    assert client.get("/en/admin/staff").status_code == 403
+    other = app.test_client()
+    taro = auth.as_role(other, email="taro@example.jp")
+    assert other.get("/admin/").status_code == 403  # someone else, the same page: their own entry
+    assert [(e.actor_id, e.object_label) for e in entries("access_denied")] == [
+        (resident.id, "/admin/"), (resident.id, "/admin/staff"), (taro.id, "/admin/")]
+    moved = now_utc() + timedelta(minutes=11)
+    with mock.patch.object(audit, "now_utc", lambda: moved):
+        assert client.get("/admin/").status_code == 403
+    assert len(entries("access_denied")) == 4  # ten minutes on: recorded again

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from portal.accounts import bp, keys, services
+from portal.accounts import bp, keys, services, throttle
 from portal.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -16,9 +16,11 @@ from portal.accounts.pages import broken_link_page, form_page, message_page
 from portal.accounts.passwords import verify_password
 from portal.accounts.signin import (
     AUTH_LIMIT,
+    TOO_MANY,
     json_error,
     key_request_body,
     pass_second_factor,
+    paused_message,
     second_factor_user,
 )
 from portal.core.access import login_required, passed_second_factor, roles_required, start_session
@@ -28,39 +30,52 @@ from portal.extensions import db, limiter
 STAFF_ROLES = tuple(role.value for role in Role)
 
 
-def wrong_password(form) -> bool:
-    """A change to the account is confirmed with the current password; a wrong one is said on its field."""
-    if verify_password(current_user.password_hash, form.current.data):
-        return False
-    form.current.errors.append(_("Your current password is not right."))
-    return True
+def password_refused(form) -> int | None:
+    """A change to the account is confirmed with the current password, guessed no more freely than at login (a
+    signed-in session left open on a shared computer): the account's throttle counts a wrong one, and while the
+    account is paused no password is checked. None when it is right; else the status of the page, with the
+    message on the field (the failure is committed here: the page shown next changes nothing)."""
+    user = current_user._get_current_object()
+    if throttle.is_paused(user.email):
+        form.current.errors.append(paused_message())
+        return TOO_MANY
+    if verify_password(user.password_hash, form.current.data):
+        return None
+    paused = throttle.note_failure(user.email, user, "password_check_failed", actor=user)
+    db.session.commit()
+    form.current.errors.append(paused_message() if paused else _("Your current password is not right."))
+    return TOO_MANY if paused else 200
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
     form.account_email = current_user.email
-    if form.validate_on_submit() and not wrong_password(form):
+    refused = None
+    if form.validate_on_submit() and (refused := password_refused(form)) is None:
         services.change_password(current_user, form.password.data)
         # this session continues (second factor included); every other one has ended
         start_session(current_user._get_current_object(), second_factor=passed_second_factor(current_user))
         db.session.commit()
         flash(_("Your password has been changed. You have been logged out everywhere else."))
         return redirect(url_for("mypage.index"))
-    return form_page(form, _("Change your password"), _("Change password"))
+    return form_page(form, _("Change your password"), _("Change password"), status=refused or 200)
 
 
 @bp.route("/email", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
 @login_required
 def change_email():
     form = ChangeEmailForm()
-    if form.validate_on_submit() and not wrong_password(form):
+    refused = None
+    if form.validate_on_submit() and (refused := password_refused(form)) is None:
         services.request_email_change(current_user, form.email.data)
         db.session.commit()
         flash(_("We have sent a link to the new address. Your email changes when you open it."))
         return redirect(url_for("mypage.index"))
-    return form_page(form, _("Change your email address"), _("Send the link"))
+    return form_page(form, _("Change your email address"), _("Send the link"), status=refused or 200)
 
 
 @bp.get("/email/confirm/<token>")
@@ -75,10 +90,12 @@ def confirm_email_change(token):
 
 
 @bp.route("/delete", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
 @login_required
 def delete_account():
     form = DeleteAccountForm()
-    if form.validate_on_submit() and not wrong_password(form):
+    refused = None
+    if form.validate_on_submit() and (refused := password_refused(form)) is None:
         try:
             services.delete_account(current_user._get_current_object())
         except services.AccountError as error:
@@ -89,7 +106,7 @@ def delete_account():
             session.clear()
             flash(_("Your account has been deleted."))
             return redirect(url_for("home.index"))
-    return form_page(form, _("Delete your account"), _("Delete my account"), lead=_(
+    return form_page(form, _("Delete your account"), _("Delete my account"), status=refused or 200, lead=_(
         "Your account and your saved details will be deleted. Registrations and comments you already sent are "
         "kept by the city as its rules require."))
 

@@ -13,7 +13,8 @@ from wtforms.validators import (
 )
 
 from portal.accounts.passwords import password_problem, too_long, too_long_message
-from portal.core.normalize import clean_name, tidy
+from portal.core.forms import cleaned, name_field
+from portal.core.normalize import tidy
 
 
 def tidy_email(value):
@@ -45,11 +46,6 @@ def email_problem(value: str) -> str | None:
 
 def password_field(label, message, *more):
     return PasswordField(label, [InputRequired(message), password_length, *more])
-
-
-#: a person's name as it may be shown: control, bidi and zero-width characters removed (issue 12.5)
-def name_field():
-    return StringField(_l("Your name"), [DataRequired(_l("Enter your name.")), Length(max=120)], filters=[clean_name])
 
 
 def new_password_check(form, field):
@@ -122,7 +118,7 @@ class KeyNameForm(FlaskForm):
     """The name of a security key (one form per key on the security page, told apart by a prefix)."""
 
     name = StringField(_l("Name of the key"), [DataRequired(_l("Enter a name for the key.")), Length(max=60)],
-                       filters=[clean_name])
+                       filters=[cleaned])
 
 
 class RemoveKeyForm(FlaskForm):

@@ -146,6 +146,14 @@ class OneTimeToken(db.Model):
     user = relationship(User)
 
 
+class FailureKind(enum.StrEnum):
+    """What was wrong: both count towards the address's pause; only second-factor ones end a pending login."""
+
+    # bandit B105 waived: the name of a kind of failure, not a password
+    PASSWORD = "password"  # nosec B105
+    SECOND_FACTOR = "second_factor"
+
+
 class SignInFailure(db.Model):
     """One wrong password or second-factor code, counted against the address typed (issue 12): the throttle reads
     the last 15 minutes of these, in the database so that every worker and host sees the same count."""
@@ -157,6 +165,11 @@ class SignInFailure(db.Model):
     address_key: Mapped[str] = mapped_column(sa.String(64), index=True)
     #: the account the address belongs to, when there is one (lets staff see and unlock locked accounts)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: a wrong password (login, or the current password on an account page) or a wrong second factor
+    kind: Mapped[str] = mapped_column(sa.String(16), default=FailureKind.PASSWORD.value,
+                                      server_default=FailureKind.PASSWORD.value)
+    #: this failure paused the address: the pause was recorded (and the owner told) with it, once per window
+    paused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
 
     def __repr__(self) -> str:

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pyotp
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload
 
 from portal.accounts.models import OneTimeToken, RecoveryCode, TokenPurpose, User, UserRole
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -28,6 +29,8 @@ TOKEN_HOURS = {
     TokenPurpose.INVITE: 7 * 24,
 }
 RECOVERY_CODES = 10
+#: links that act on an account: a token of these without one is not valid (only an invitation may have none)
+FOR_AN_ACCOUNT = {TokenPurpose.VERIFY_EMAIL, TokenPurpose.RESET_PASSWORD, TokenPurpose.CHANGE_EMAIL}
 
 
 class AccountError(Exception):
@@ -75,6 +78,8 @@ def peek_token(purpose: TokenPurpose, raw: str) -> OneTimeToken:
     token = db.session.scalar(sa.select(OneTimeToken).where(
         OneTimeToken.token_hash == _digest(raw or ""), OneTimeToken.purpose == purpose
     ))
+    if token is not None and token.user_id is None and purpose in FOR_AN_ACCOUNT:
+        token = None  # a reset asked for an address without an account: it stands for nothing
     return _usable(token)
 
 
@@ -157,10 +162,15 @@ def end_all_sessions(user: User) -> None:
 
 def request_password_reset(email: str, lang: str = "ja") -> None:
     """Email a link to choose a new password; an address no account uses gets one email too (saying so), so both
-    paths queue one email and the answer is the same."""
-    user = find_user(email)
+    paths queue one email and the answer is the same. Both store a token too (the same database work, so the
+    time does not tell either): the one for no account belongs to nobody, is never sent, and opens nothing."""
+    # without the roles: loading them (a query of its own) would make a known address the slower one
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email))
+                             .options(lazyload(User.roles)))
     if user is None:
-        queue_email(normalise_email(email), "accounts/reset_no_account", lang,
+        email = normalise_email(email)
+        issue_token(TokenPurpose.RESET_PASSWORD, email)
+        queue_email(email, "accounts/reset_no_account", lang,
                     reset_url=external_url("accounts.forgot_password", lang),
                     signup_url=external_url("accounts.signup", lang))
         return

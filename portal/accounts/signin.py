@@ -15,7 +15,7 @@ from portal.accounts.forms import (
     NewPasswordForm,
     SignUpForm,
 )
-from portal.accounts.models import TokenPurpose
+from portal.accounts.models import FailureKind, TokenPurpose
 from portal.accounts.pages import broken_link_page, form_page, message_page
 from portal.audit.services import ANONYMOUS, record
 from portal.core.access import login_required, passed_second_factor, second_factor_redirect, start_session
@@ -199,7 +199,8 @@ def note_wrong_factor(user) -> bool:
     """A wrong code or key response: counted like a wrong password (the account's throttle) and towards ending this
     pending login; True when it paused the account."""
     actor = user if current_user.is_authenticated else ANONYMOUS
-    paused = throttle.note_failure(user.email, user, "second_factor_failed", actor=actor)
+    paused = throttle.note_failure(user.email, user, "second_factor_failed", actor=actor,
+                                   kind=FailureKind.SECOND_FACTOR)
     db.session.commit()
     return paused
 
@@ -268,10 +269,11 @@ def key_login():
 
 
 def codes_failed(user) -> int:
-    """Wrong codes (and passwords) counted for the account since this login began: kept in the database, so a
-    replayed older cookie does not reset it."""
+    """Wrong codes and key responses counted for the account since this login began: kept in the database, so a
+    replayed older cookie does not reset it. Wrong passwords are not among them: a stranger typing the address
+    cannot end a staff member's pending login (they count only towards the account's pause)."""
     started = session.get("mfa_started") if not current_user.is_authenticated else session.get("login_at")
-    return throttle.failures_since(user, started or 0)
+    return throttle.second_factor_failures_since(user, started or 0)
 
 
 def end_pending_login(user):

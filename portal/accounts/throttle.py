@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.accounts.models import SignInFailure, User
+from portal.accounts.models import FailureKind, SignInFailure, User
 from portal.accounts.services import normalise_email
 from portal.audit.models import AuditEntry
 from portal.audit.services import ANONYMOUS, record
@@ -52,18 +52,28 @@ def is_paused(email: str) -> bool:
     return _recent(address_key(email)) >= LIMIT
 
 
-def note_failure(email: str, user: User | None, action: str, actor=ANONYMOUS) -> bool:
-    """Count a wrong password (`login_failed`) or code (`second_factor_failed`) for the address, record it in the
-    audit log (the address, never what was typed) and, at the LIMIT-th, record the pause and email the account's
-    owner (once a day at most). True when this failure paused the address."""
+def note_failure(email: str, user: User | None, action: str, actor=ANONYMOUS,
+                 kind: FailureKind = FailureKind.PASSWORD) -> bool:
+    """Count a wrong password (`login_failed`, `password_check_failed`) or second factor (`second_factor_failed`,
+    kind SECOND_FACTOR) for the address, record it in the audit log (the address, never what was typed) and, once
+    LIMIT are counted, record the pause and email the account's owner (once a day at most). True when the address
+    is paused now.
+
+    The pause is recorded by the first failure that finds LIMIT or more and no pause recorded in the window: two
+    failures committed together may both count LIMIT + 1, and one of them still records it."""
     now = now_utc()
     db.session.execute(sa.delete(SignInFailure).where(SignInFailure.created_at <= now - WINDOW))
     key = address_key(email)
-    db.session.add(SignInFailure(address_key=key, user_id=user.id if user is not None else None, created_at=now))
+    failure = SignInFailure(address_key=key, user_id=user.id if user is not None else None, kind=kind.value,
+                            created_at=now)
+    db.session.add(failure)
     db.session.flush()
     _record(action, email, user, actor)
-    if _recent(key) != LIMIT:
+    if _recent(key) < LIMIT:
         return False
+    if _pause_recorded(key):
+        return True
+    failure.paused = True
     told = user is not None and _told_recently(user)
     _record("sign_in_locked", email, user, actor, changes={"failures": [None, LIMIT]})
     if user is not None and not told:
@@ -71,6 +81,12 @@ def note_failure(email: str, user: User | None, action: str, actor=ANONYMOUS) ->
                     minutes=int(WINDOW.total_seconds() // 60),
                     reset_url=external_url("accounts.forgot_password", user.locale))
     return True
+
+
+def _pause_recorded(key: str) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(
+        SignInFailure.address_key == key, SignInFailure.paused.is_(True),
+        SignInFailure.created_at > now_utc() - WINDOW))) or False
 
 
 def _told_recently(user: User) -> bool:
@@ -86,11 +102,13 @@ def _record(action: str, email: str, user: User | None, actor, changes: dict | N
         record(action, None, changes or {}, object_type="users", label=masked(email), actor=actor)
 
 
-def failures_since(user: User, timestamp: float) -> int:
-    """The failures counted for the account since a moment (a POSIX timestamp: when a pending login began)."""
+def second_factor_failures_since(user: User, timestamp: float) -> int:
+    """The wrong second factors counted for the account since a moment (a POSIX timestamp: when a pending login
+    began). Wrong passwords typed for the address meanwhile, by anyone, are not among them."""
     since = max(datetime.fromtimestamp(timestamp, UTC), now_utc() - WINDOW)
     return db.session.scalar(sa.select(sa.func.count(SignInFailure.id)).where(
-        SignInFailure.address_key == address_key(user.email), SignInFailure.created_at >= since))
+        SignInFailure.address_key == address_key(user.email), SignInFailure.kind == FailureKind.SECOND_FACTOR.value,
+        SignInFailure.created_at >= since))
 
 
 def paused_accounts() -> list[User]:

@@ -5,8 +5,8 @@ from wtforms.validators import Length
 from portal.core.forms import ChoiceField, QueryForm
 
 #: every action the code records (grep `record(`), with its label, so staff can filter for each; "view" and "export"
-#: are the looks at personal data (rosters, the accommodation board, a comment's submitter, CSV files); the last seven
-#: are security events (issue 12)
+#: are the looks at personal data (rosters, the accommodation board, a comment's submitter, CSV files); the rest
+#: from login_failed on are security events (issue 12)
 ACTIONS = {
     "create": _l("Created"),
     "update": _l("Changed"),
@@ -23,11 +23,16 @@ ACTIONS = {
     "invite": _l("Staff invited"),
     "invite_accepted": _l("Invitation accepted"),
     "login_failed": _l("Failed login"),
+    "password_check_failed": _l("Wrong current password (signed in)"),
     "second_factor_failed": _l("Wrong security code"),
     "second_factor_ended": _l("Login ended after wrong codes"),
     "sign_in_locked": _l("Sign-in paused (too many attempts)"),
     "sign_in_unlocked": _l("Sign-in unlocked"),
     "access_denied": _l("Staff page refused"),
+    "security_key_added": _l("Security key added"),
+    "security_key_renamed": _l("Security key renamed"),
+    "security_key_removed": _l("Security key removed"),
+    "security_key_used": _l("Logged in with a security key"),
     "virus_found": _l("Virus found in an upload"),
 }
 

@@ -1,17 +1,20 @@
 """Recording staff actions with the fields that changed, and security events (failed sign-ins, refused access)."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from portal.audit.models import AuditEntry
 from portal.core.access import ACTOR
 from portal.core.errors import reshowing
+from portal.core.timefmt import now_utc
 from portal.extensions import db
 
 #: the actor of an event caused by someone not signed in (a failed login): recorded with no account
 ANONYMOUS = "anonymous"
+#: a refused staff page is recorded once per person and page in this time (a reload is no new event)
+REFUSED_EVERY = timedelta(minutes=10)
 SKIP = {"created_at", "updated_at", "password_hash", "totp_secret", "totp_last_step", "session_version"}
 
 
@@ -87,13 +90,25 @@ def record_state(action: str, obj) -> AuditEntry:
 def record_refused_access(sender, user, path: str, **extra) -> None:
     """A signed-in person refused a staff page (portal.core.access.access_refused). The 403 ends the request
     without its commit, so this entry is committed here, alone: nothing else has changed before an access check.
-    A post whose CSRF token failed is only shown back (portal.core.errors): nothing is recorded for it."""
+    A post whose CSRF token failed is only shown back (portal.core.errors): nothing is recorded for it. One entry
+    per person and page every REFUSED_EVERY: reloading /admin/ does not fill the log."""
     if reshowing():
         return
     signed_in = getattr(user, "is_authenticated", False)
-    record("access_denied", None, {"path": [None, path[:200]]}, object_type="page", label=path,
-           actor=user if signed_in else ANONYMOUS)
+    actor = user if signed_in else ANONYMOUS
+    label = path[:255]
+    if _refused_recently(actor, label):
+        return
+    record("access_denied", None, {"path": [None, path[:200]]}, object_type="page", label=label, actor=actor)
     db.session.commit()
+
+
+def _refused_recently(actor, label: str) -> bool:
+    who = (AuditEntry.actor_id == actor.id if actor != ANONYMOUS
+           else sa.and_(AuditEntry.actor_id.is_(None), AuditEntry.actor_name == ANONYMOUS))
+    return db.session.scalar(sa.select(sa.exists().where(
+        AuditEntry.action == "access_denied", who, AuditEntry.object_label == label,
+        AuditEntry.created_at > now_utc() - REFUSED_EVERY))) or False
 
 
 def _label(obj) -> str:

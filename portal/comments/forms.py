@@ -9,8 +9,15 @@ from portal.accounts.forms import tidy_email
 from portal.accounts.services import normalise_email
 from portal.comments import services
 from portal.comments.models import Eligibility, ResponseCategory
-from portal.core.forms import CheckboxesField, ChoiceField, OptionalSelectField, QueryForm
-from portal.core.normalize import clean_name, is_japanese_phone, normalise_phone
+from portal.core.forms import (
+    CheckboxesField,
+    ChoiceField,
+    OptionalSelectField,
+    QueryForm,
+    cleaned,
+    name_field,
+)
+from portal.core.normalize import is_japanese_phone, normalise_phone
 
 HELP_CHOICES = [
     ("large_print", _l("A reply in large print")),
@@ -35,9 +42,8 @@ class CommentForm(FlaskForm):
     section = OptionalSelectField(_l("Which part of the draft is it about? (optional)"), empty_label=_l("The whole plan"))
     attachment = FileField(_l("Attachment (optional)"), description=_l("A PDF, PNG or JPEG file of at most 5 MB."))
     #: names and addresses lose control, bidi and zero-width characters (a name shown reversed misleads staff)
-    name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=120)],
-                       filters=[clean_name], render_kw={"autocomplete": "name"})
-    address = StringField(_l("Your address"), [Length(max=255)], filters=[clean_name],
+    name = name_field(render_kw={"autocomplete": "name"})
+    address = StringField(_l("Your address"), [Length(max=255)], filters=[cleaned],
                           render_kw={"autocomplete": "street-address"},
                           description=_l("Not published. The city's rules ask for it to count comments."))
     email = EmailField(_l("Email address"), [Optional(), Length(max=254),
@@ -66,10 +72,6 @@ class CommentForm(FlaskForm):
             raise ValidationError(_l("Your comment has %(count)s characters; the limit is %(limit)s. Shorten it, or "
                                      "send the rest as a second comment or as an attachment.",
                                      count=f"{len(field.data):,}", limit=f"{limit:,}"))
-
-    def validate_name(self, field):
-        if not field.data:  # only invisible characters were typed
-            raise ValidationError(_l("Enter your name."))
 
     def validate_address(self, field):
         if self.consultation is not None and self.consultation.require_address and not (field.data or "").strip():

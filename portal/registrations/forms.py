@@ -13,22 +13,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.accounts.forms import EMAIL, tidy_email
+from portal.core.forms import cleaned, name_field
 from portal.core.i18n import current_lang, tr_text
-from portal.core.normalize import clean_name, is_japanese_phone, is_kana, normalise_phone, to_katakana
+from portal.core.normalize import is_japanese_phone, is_kana, normalise_phone, to_katakana
 from portal.core.reference import choosable
 from portal.registrations.models import AgeGroup
 
 
-def name_filter(value):
-    """A name as it may be shown on a roster or an email: no control, bidi or zero-width characters."""
-    return clean_name(value) if isinstance(value, str) else value
-
-
 def _kana(value):
-    return to_katakana(clean_name(value)) if isinstance(value, str) else value
+    return to_katakana(cleaned(value)) if isinstance(value, str) else value
 
 
 def _phone(value):
@@ -56,9 +52,7 @@ class RegistrationForm(FlaskForm):
     """The question page of /meetings/<id>/register; accommodation fields are added per meeting."""
 
     step = HiddenField(default="check")
-    # DataRequired, not InputRequired: a name of only invisible characters is empty once cleaned.
-    name = StringField(_l("Your name"), [DataRequired(_l("Enter your name.")), Length(max=120)],
-                       filters=[name_filter], render_kw={"autocomplete": "name"})
+    name = name_field(render_kw={"autocomplete": "name"})
     # Required on the Japanese form unless the name is in Latin letters; optional on /en (see __init__).
     furigana = StringField(_l("Furigana of your name"), [Length(max=120)], filters=[_kana],
                            description=_l("In hiragana or katakana, as it is read. Not needed if you write your "

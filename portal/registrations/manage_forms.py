@@ -4,8 +4,8 @@ from wtforms import EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.accounts.forms import tidy_email
-from portal.core.forms import ChoiceField, QueryForm
-from portal.registrations.forms import RegistrationForm, name_filter
+from portal.core.forms import ChoiceField, QueryForm, name_field
+from portal.registrations.forms import RegistrationForm
 from portal.registrations.models import RegistrationStatus, RequestStatus
 
 
@@ -28,7 +28,7 @@ class StaffRegistrationForm(RegistrationForm):
 
 
 class WalkInForm(FlaskForm):
-    name = StringField(_l("Name (if given)"), [Optional(), Length(max=120)], filters=[name_filter])
+    name = name_field(_l("Name (if given)"), required=False)
     companions = IntegerField(_l("Number of people coming with them"), [InputRequired(), NumberRange(min=0, max=50)], default=0)
 
 

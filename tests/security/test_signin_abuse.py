@@ -15,12 +15,12 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from portal.accounts import passwords, throttle
-from portal.accounts.models import SignInFailure, User
+from portal.accounts import passwords, services, throttle
+from portal.accounts.models import OneTimeToken, SignInFailure, User
 from portal.audit.models import AuditEntry
 from portal.core.timefmt import now_utc
 from portal.extensions import db
-from tests.helpers import PASSWORD, IsolatedClient, csrf_token, post_form, sibling_app
+from tests.helpers import PASSWORD, IsolatedClient, count_queries, csrf_token, post_form, sibling_app
 
 PROXY = "10.0.0.5"
 KNOWN, UNKNOWN = "hanako@example.jp", "nobody@example.jp"
@@ -31,11 +31,17 @@ PAUSED_EN = "logging in to it is paused for up to 15 minutes"
 class Attacker:
     """A browser behind the proxy whose address changes for every request."""
 
-    def __init__(self, app, tmp_path):
-        proxied = sibling_app(app, tmp_path, TRUSTED_PROXIES=[PROXY])
-        proxied.test_client_class = IsolatedClient
+    def __init__(self, app, tmp_path, proxied=None, first=0):
+        if proxied is None:
+            proxied = sibling_app(app, tmp_path, TRUSTED_PROXIES=[PROXY])
+            proxied.test_client_class = IsolatedClient
+        self.proxied = proxied
         self.client = proxied.test_client()
-        self.n = 0
+        self.n = first
+
+    def another(self) -> "Attacker":
+        """Another browser (its own cookies, its own addresses) behind the same proxy."""
+        return Attacker(None, None, proxied=self.proxied, first=self.n + 10_000)
 
     def post(self, url, data, page=None):
         self.n += 1
@@ -160,6 +166,87 @@ def test_five_wrong_codes_end_the_pending_login_and_count_towards_the_account(au
     assert actions.count("sign_in_locked") == 1
 
 
+def test_wrong_passwords_typed_by_a_stranger_do_not_end_a_staff_members_pending_login(auth, attacker):
+    """Only wrong second factors end a pending login; wrong passwords for the address (anyone can type it) count
+    only towards the account's pause, as the codes do."""
+    staff = auth.create("staff@city.example.jp", roles=("editor",), name="職員 太郎")
+    stranger = attacker.another()
+    assert attacker.login(staff.email, PASSWORD).headers["Location"].endswith("/account/login/verify")
+    for n in range(5):
+        assert stranger.login(staff.email, f"wrong-{n}").status_code == 200
+    page = attacker.client.get("/account/login/verify")
+    assert page.status_code == 200 and 'name="code"' in page.get_data(as_text=True)  # the login goes on
+    for _ in range(4):  # 9 failures now: 5 passwords and 4 codes
+        response = attacker.post("/account/login/verify", {"code": wrong_code(staff.totp_secret)})
+        assert response.status_code == 200 and "コードが違います" in response.get_data(as_text=True)
+    response = attacker.post("/account/login/verify", {"code": pyotp.TOTP(staff.totp_secret).now()})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+    # passwords and codes together make the ten that pause the account
+    assert stranger.login(staff.email, "wrong-5").status_code == 429
+    assert stranger.login(staff.email, PASSWORD).status_code == 429
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions.count("second_factor_ended") == 0 and actions.count("sign_in_locked") == 1
+
+
+def test_a_pause_is_recorded_when_two_failures_are_counted_together(auth, attacker, outbox, monkeypatch):
+    """Two wrong passwords committed at the same moment both count 11: the pause is recorded and the owner told
+    all the same, once."""
+    user = auth.create(KNOWN, name="山田花子")
+    user_id, key = user.id, throttle.address_key(KNOWN)
+    for n in range(9):
+        assert attacker.login(KNOWN, f"wrong-{n}").status_code == 200
+    real = services.authenticate
+
+    def with_another_worker(email, password):  # another worker counts a failure while this one hashes
+        db.session.add(SignInFailure(address_key=key, user_id=user_id, created_at=now_utc()))
+        return real(email, password)
+
+    monkeypatch.setattr(services, "authenticate", with_another_worker)
+    assert attacker.login(KNOWN, "wrong-9").status_code == 429
+    monkeypatch.setattr(services, "authenticate", real)
+    assert db.session.scalar(sa.select(sa.func.count(SignInFailure.id))) == 11
+    assert attacker.login(KNOWN, PASSWORD).status_code == 429
+    locks = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "sign_in_locked")).all()
+    assert len(locks) == 1 and locks[0].object_id == user_id
+    assert [m.to_address for m in outbox() if "一時停止" in m.subject] == [KNOWN]
+
+
+# A signed-in session guessing its own current password (a computer left signed in)
+
+
+def test_the_current_password_on_account_pages_is_throttled_like_a_login(auth, attacker, outbox):
+    user = auth.create(KNOWN, name="山田花子")
+    assert attacker.login(KNOWN, PASSWORD).status_code == 302
+    forms = [("/account/email", {"email": "thief@example.jp"}),
+             ("/account/password", {"password": "盗んだ新しい合言葉", "confirm": "盗んだ新しい合言葉"}),
+             ("/account/delete", {"confirm": "y"})]
+    responses = [attacker.post(url, {**data, "current": f"wrong-{n}"})
+                 for n, (url, data) in enumerate(forms * 4) if n < 10]
+    assert [r.status_code for r in responses] == [200] * 9 + [429]
+    assert "現在のパスワードが違います" in responses[0].get_data(as_text=True)
+    paused = responses[9].get_data(as_text=True)
+    assert PAUSED_JA in paused or PAUSED_EN in paused
+    # paused: even the right password changes nothing now, on any of the forms or at login
+    for url, data in forms:
+        response = attacker.post(url, {**data, "current": PASSWORD})
+        assert response.status_code == 429, url
+    english = attacker.post("/en/account/email", {"email": "thief@example.jp", "current": PASSWORD})
+    assert english.status_code == 429 and PAUSED_EN in english.get_data(as_text=True)
+    assert 'value="thief@example.jp"' in english.get_data(as_text=True)  # what was typed is kept
+    assert attacker.login(KNOWN, PASSWORD).status_code == 429
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == KNOWN and "thief@example.jp" not in [m.to_address for m in outbox()]
+    # recorded like failed logins, with who was signed in; the owner is told
+    failed = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "password_check_failed")).all()
+    assert len(failed) == 10 and {(e.actor_id, e.object_id) for e in failed} == {(user.id, user.id)}
+    assert "wrong-" not in " ".join(str(e.changes) for e in failed)
+    assert [m.to_address for m in outbox() if "一時停止" in m.subject] == [KNOWN]
+    with later(16):  # the window has passed: the right password works again
+        response = attacker.post("/account/email", {"email": "new@example.jp", "current": PASSWORD})
+        assert response.status_code == 302
+    assert outbox()[-1].to_address == "new@example.jp"
+
+
 # Equal work whatever the address (12.2): a counting hasher, never a clock
 
 
@@ -186,29 +273,62 @@ def hasher(monkeypatch):
     return counting
 
 
+def statement_shape(statement: str) -> str:
+    """"SELECT users", "INSERT one_time_tokens": what a statement does, to which table."""
+    verb = statement.split()[0]
+    table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
+    return f"{verb} {table.group(1) if table else ''}"
+
+
 def work(hasher, outbox, client, url, data):
+    """What a request did: its answer, the hashing, the emails queued, and its statements (what, to which table)."""
     hasher.calls.clear()
     before = len(outbox())
-    response = post_form(client, url, data)
-    return response.status_code, response.headers.get("Location"), list(hasher.calls), len(outbox()) - before
+    token = csrf_token(client, url)  # fetched before counting
+    with count_queries() as statements:
+        response = client.post(url, data={"csrf_token": token, **data})
+    return (response.status_code, response.headers.get("Location"), list(hasher.calls), len(outbox()) - before,
+            [statement_shape(s) for s in statements])
+
+
+def writes(statements: list[str]) -> list[str]:
+    return sorted(s for s in statements if s.split()[0] in ("INSERT", "UPDATE", "DELETE"))
 
 
 def test_sign_up_login_and_reset_do_the_same_work_for_registered_and_new_addresses(client, auth, hasher, outbox):
     auth.create(KNOWN, name="山田花子")
-    for url, data in (
+    for n, (url, data) in enumerate((
         ("/account/signup", {"display_name": "誰か", "password": "べつの合言葉です", "confirm": "べつの合言葉です"}),
         ("/account/login", {"password": "違う合言葉です"}),
         ("/account/password/forgot", {}),
-    ):
+    )):
         known = work(hasher, outbox, client, url, {"email": KNOWN, **data})
-        new = work(hasher, outbox, client, url, {"email": "new@example.jp", **data})
+        new = work(hasher, outbox, client, url, {"email": f"new{n}@example.jp", **data})  # no account, ever
         assert known[:2] == new[:2], url  # the same answer
-        assert known[2:] == new[2:], url  # the same hashing, the same number of emails queued
+        assert known[2:4] == new[2:4], url  # the same hashing, the same number of emails queued
         expected = {"/account/signup": (["hash"], 1), "/account/login": (["verify"], 0),
                     "/account/password/forgot": ([], 1)}[url]
-        assert known[2:] == expected, url
+        assert known[2:4] == expected, url
+        if url != "/account/signup":  # (a new account is rows of its own; the hashing is the work that shows)
+            assert writes(known[4]) == writes(new[4]) != [], url  # the same rows written, to the same tables
+    # a reset hashes nothing: the database work is all of it, and the same statement for statement
+    assert known[4] == new[4] and "INSERT one_time_tokens" in known[4] and "INSERT outbox_emails" in known[4]
     already = [m for m in outbox() if m.to_address == KNOWN]
     assert "/account/login" in already[0].text_body and "/account/password/forgot" in already[0].text_body
+
+
+def test_the_reset_token_stored_for_an_address_without_an_account_opens_nothing(client, outbox, monkeypatch):
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: "known-to-the-test-" + "x" * 30)
+    assert post_form(client, "/account/password/forgot", {"email": UNKNOWN}).status_code == 302
+    (mail,) = outbox()
+    assert mail.to_address == UNKNOWN and "/account/password/reset/" not in mail.text_body
+    token = db.session.scalar(sa.select(OneTimeToken))
+    assert token.user_id is None and token.email == UNKNOWN
+    link = "/account/password/reset/known-to-the-test-" + "x" * 30
+    page = client.get(link)
+    assert page.status_code == 400 and "このリンクは無効です" in page.get_data(as_text=True)
+    response = client.post(link, data={"password": "新しい合言葉です", "confirm": "新しい合言葉です"})
+    assert response.status_code == 400 and db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
 # Over-long passwords (12.4): refused by the forms before any hashing
@@ -274,6 +394,26 @@ def test_names_lose_bidi_controls_and_zero_width_characters(app, client, auth, o
     assert response.status_code == 302
     assert db.session.scalar(sa.select(User.display_name).where(User.email == "staff@city.example.jp")) \
         == "invoicefdp.exe"
+
+
+def test_a_name_of_only_invisible_characters_is_asked_for_on_every_form_that_takes_a_name(client, factory):
+    """One way of taking a name (portal.core.forms.name_field): sign-up, registration and comment forms alike."""
+    from tests.test_comments import send
+
+    invisible = "\u200b\u202e\u2066\ufeff"
+    consultation = factory.consultation()
+    response = send(client, consultation, step="check", name=invisible)
+    assert response.status_code == 200 and "お名前を入力してください。" in response.get_data(as_text=True)
+    response = send(client, consultation, step="check", name="多摩\u200b花子\u202e")
+    assert response.status_code == 200 and "多摩花子" in response.get_data(as_text=True)
+    meeting = factory.meeting()
+    response = post_form(client, f"/en/meetings/{meeting.id}/register",
+                         {"name": invisible, "email": KNOWN, "companions": "0", "step": "check"})
+    assert response.status_code == 200 and "Enter your name." in response.get_data(as_text=True)
+    response = post_form(client, "/en/account/signup", {"display_name": invisible, "email": KNOWN,
+                                                        "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 200 and "Enter your name." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
 def test_an_invitation_whose_address_signed_up_first_upgrades_that_account(app, client, auth, outbox):
