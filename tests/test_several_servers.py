@@ -97,18 +97,29 @@ def test_a_thousand_people_for_fifty_seats_across_two_instances(app, servers):
     assert "Traceback" not in servers["log"].read_text(errors="replace")
 
 
-def test_rate_limits_are_counted_across_both_instances(servers):
+def wrong_logins(servers, tries: list[tuple[str, str]]) -> list[int]:
+    """One wrong password per (client address, email), alternately on instance A and B."""
     bases = [servers["a"], servers["b"]]
-    someone = Browser("198.51.100.23")
     answers = []
-    for n in range(11):  # logins: 10 per minute for one address
-        base = bases[n % 2]
+    for n, (client_address, email) in enumerate(tries):
+        someone, base = Browser(client_address), bases[n % 2]
         token = someone.token(f"{base}/account/login")
-        status, _, _ = someone.post(f"{base}/account/login",
-                                    {"csrf_token": token, "email": "hanako@example.jp", "password": "wrong"})
+        status, _, _ = someone.post(f"{base}/account/login", {"csrf_token": token, "email": email, "password": "wrong"})
         answers.append(status)
+    return answers
+
+
+def test_rate_limits_are_counted_across_both_instances(servers):
+    # logins: 10 per minute for one client address, whichever accounts it tries (one each: no account pauses)
+    answers = wrong_logins(servers, [("198.51.100.23", f"person{n}@example.jp") for n in range(11)])
     assert answers[:10] == [200] * 10  # the form again, with its message
     assert answers[10] == 429  # the 11th, on instance B after five tries on each
+
+
+def test_wrong_passwords_for_one_account_are_counted_across_both_instances(servers):
+    # one account, ten client addresses: the account's own count (in the database) pauses it at the 10th failure
+    answers = wrong_logins(servers, [(f"198.51.100.{60 + n}", "hanako@example.jp") for n in range(10)])
+    assert answers[:9] == [200] * 9 and answers[9] == 429
 
 
 def test_logging_out_on_one_instance_ends_the_session_on_the_other(servers):
