@@ -92,7 +92,7 @@ def login():
             db.session.commit()
         if paused:
             status = TOO_MANY
-            form.email.errors.append(paused_message())
+            form.form_errors.append(paused_message())  # about the account, not a wrong address
         elif user is None:
             form.password.errors.append(_("The email address or password is not right, or the address is not "
                                           "confirmed yet."))
@@ -371,7 +371,8 @@ def reset_password(token):
         return broken_link_page(error, links=[(url_for("accounts.forgot_password"), _("Ask for a new link"))])
     form = NewPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
+        user = services.reset_password(token, form.password.data)
+        throttle.unlock(user, by_reset=True)  # the lock message sends people here: the link proved the address
         db.session.commit()
         flash(_("Your password has been changed. Log in with the new password."))
         return redirect(url_for("accounts.login"))

@@ -119,12 +119,14 @@ def paused_accounts() -> list[User]:
     return db.session.scalars(sa.select(User).where(User.id.in_(counted)).order_by(User.display_name)).all()
 
 
-def unlock(user: User) -> bool:
-    """Staff lift the pause (the owner called the city office): the failures counted for the address are forgotten.
-    True if there was anything to forget."""
+def unlock(user: User, by_reset: bool = False) -> bool:
+    """Lift the pause: staff did (the owner called the city office), or the owner chose a new password through the
+    emailed link, which proves the address is theirs. The failures counted for the address are forgotten. True if
+    there was anything to forget."""
     result = db.session.execute(sa.delete(SignInFailure).where(sa.or_(
         SignInFailure.address_key == address_key(user.email), SignInFailure.user_id == user.id)))
     if not result.rowcount:
         return False
-    record("sign_in_unlocked", user, {}, object_type="users", label=user.email)
+    record("sign_in_unlocked", user, {"by": [None, "password_reset"]} if by_reset else {}, object_type="users",
+           label=user.email, actor=user if by_reset else None)
     return True

@@ -138,7 +138,9 @@ def resend_page() -> Response:
 
 def too_large() -> Response:
     """A body over its limit (core/security.py), refused unread: what to do, as a page or, for htmx, its main part."""
-    context = {"upload": g.get("upload_request", False)}
+    rule = request.url_rule  # the form's own page, when the refused URL is one (most forms post to themselves)
+    form_url = request.script_root + request.path if rule is not None and "GET" in (rule.methods or ()) else None
+    context = {"upload": g.get("upload_request", False), "form_url": form_url}
     if wants_fragment():
         response = Response(render_block("errors/too_large.html", "content", **context), status=RequestEntityTooLarge.code)
         response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#main", "innerHTML"

@@ -103,8 +103,8 @@ def intake(file_storage, kinds: tuple[str, ...] = PDF_ONLY, limit: int | None = 
 def _detect(data: bytes, kinds: tuple[str, ...]) -> tuple[str, int | None]:
     """(type, page count) decided by the content.
 
-    A PDF-only upload says what is wrong with the PDF; where images are accepted too, the message names
-    the accepted types instead (PDF_OR_IMAGE is the only such set).
+    A file that says it is a PDF is told what is wrong with it (active content, unreadable); any other file,
+    where images are accepted too, is told the accepted types (PDF_OR_IMAGE is the only such set).
     """
     for mime_type, signature in IMAGE_SIGNATURES.items():
         if mime_type in kinds and data.startswith(signature):
@@ -112,7 +112,7 @@ def _detect(data: bytes, kinds: tuple[str, ...]) -> tuple[str, int | None]:
     try:
         return PDF, _pdf_pages(data)
     except UploadError:
-        if kinds == PDF_ONLY:
+        if kinds == PDF_ONLY or b"%PDF-" in data[:1024]:  # readers accept the header anywhere in the first 1 KB
             raise
         raise UploadError(_l("Attach a PDF, PNG or JPEG file.")) from None
 

@@ -91,7 +91,9 @@ def test_an_oversized_upload_says_the_file_is_too_large(app, client, factory):
     limit = app.config["FORM_MAX_BYTES"] + 2 * app.config["COMMENT_ATTACHMENT_MAX_BYTES"]
     response = client.post(f"/en/consultations/{consultation.id}/comment", content_type="multipart/form-data",
                            data={"text": "x", "attachment": (io.BytesIO(b"%PDF-" + b"0" * limit), "big.pdf")})
-    assert response.status_code == 413 and "The file is too large" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "The file is too large" in page
+    assert f'href="/en/consultations/{consultation.id}/comment">Open the form again' in page  # a way back
     assert count(Comment) == 0
 
 

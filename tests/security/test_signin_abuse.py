@@ -464,3 +464,30 @@ def test_create_admin_accepts_what_the_form_accepts_and_records_the_role(app, cl
     assert entry.actor_name == "system" and entry.changes["roles"] == [[], ["admin"]]
     response = post_form(client, "/account/login", {"email": "kanri@city.example.jp", "password": PASSWORD})
     assert response.headers["Location"].endswith("/account/totp/setup")
+
+
+def test_choosing_a_new_password_through_the_emailed_link_lifts_the_pause(auth, attacker, outbox):
+    # The pause message sends people to "I forgot my password": the link proves the address is theirs.
+    resident = auth.create(KNOWN, name="山田花子")
+    for n in range(10):
+        attacker.login(KNOWN, f"wrong-{n}")
+    paused = attacker.login(KNOWN, PASSWORD)
+    assert paused.status_code == 429 and "パスワードを忘れた方" in paused.get_data(as_text=True)
+    assert 'aria-invalid="true"' not in paused.get_data(as_text=True)  # about the account: no field is marked wrong
+    attacker.post("/account/password/forgot", {"email": KNOWN})
+    reset = re.search(r"(/account/password/reset/[^\s]+)", outbox()[-1].text_body).group(1)
+    new = "あたらしい合言葉 2026"
+    assert attacker.post(reset, {"password": new, "confirm": new}).status_code == 302
+    assert attacker.login(KNOWN, new).status_code == 302  # in at once, not after the window
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "sign_in_unlocked"))
+    assert entry.object_id == resident.id and entry.changes == {"by": [None, "password_reset"]}
+    assert KNOWN in entry.actor_name  # the owner lifted it, by the emailed link
+
+
+def test_the_per_address_limit_page_offers_the_password_reset(client):
+    # One address, many accounts tried: the address's own limit (10 a minute) answers, with a way forward.
+    answers = [post_form(client, "/account/login", {"email": f"person{n}@example.jp", "password": "wrong"})
+               for n in range(11)]
+    assert [a.status_code for a in answers[:10]] == [200] * 10 and answers[10].status_code == 429
+    page = answers[10].get_data(as_text=True)
+    assert 'href="/account/password/forgot"' in page and "パスワードを忘れた方" in page
