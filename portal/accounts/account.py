@@ -18,7 +18,7 @@ from portal.accounts.signin import (
     AUTH_LIMIT,
     TOO_MANY,
     json_error,
-    key_request_body,
+    key_request,
     pass_second_factor,
     paused_message,
     second_factor_user,
@@ -127,11 +127,7 @@ def key_owner():
 @limiter.limit(AUTH_LIMIT)
 def key_options():
     user = key_owner()
-    if user is None:
-        return json_error(_("Please log in again."), 403)
-    body = key_request_body()
-    if body is None:
-        return json_error(_("The request was not understood. Reload the page and try again."))
+    body, _challenge = key_request(user)
     try:
         keys.key_name(body.get("name"))
     except keys.KeyProblem as problem:
@@ -145,12 +141,7 @@ def key_options():
 @limiter.limit(AUTH_LIMIT)
 def add_key():
     user = key_owner()
-    if user is None:
-        return json_error(_("Please log in again."), 403)
-    body = key_request_body()
-    challenge = keys.Challenge.from_session(session.pop("key_registration", None))  # once only
-    if body is None:
-        return json_error(_("The request was not understood. Reload the page and try again."))
+    body, challenge = key_request(user, "key_registration")
     enrolling = not user.has_second_factor
     try:
         key = keys.register_key(user, body.get("credential"), challenge, body.get("name"))

@@ -1,6 +1,17 @@
 """Signing in: sign-up, login with the second factor, logout, password reset, staff invitations."""
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -224,6 +235,19 @@ def key_request_body() -> dict | None:
     return keys.parse_body(data)
 
 
+def key_request(user, challenge_name: str | None = None) -> tuple[dict, "keys.Challenge | None"]:
+    """(body, challenge) of a security-key request by `user`, or the refusal sent at once: 403 without such a
+    user, 400 for a body that is not a JSON object. The named challenge leaves the session before the body is
+    read: it works once, whatever was sent."""
+    if user is None:
+        abort(make_response(json_error(_("Please log in again."), 403)))
+    challenge = keys.Challenge.from_session(session.pop(challenge_name, None)) if challenge_name else None
+    body = key_request_body()
+    if body is None:
+        abort(make_response(json_error(_("The request was not understood. Reload the page and try again."))))
+    return body, challenge
+
+
 def key_login_user():
     """The person owing the second factor in this session, if they have a security key; else None."""
     user = second_factor_user()
@@ -234,10 +258,7 @@ def key_login_user():
 @limiter.limit(AUTH_LIMIT)
 def key_login_options():
     user = key_login_user()
-    if user is None:
-        return json_error(_("Please log in again."), 403)
-    if key_request_body() is None:
-        return json_error(_("The request was not understood. Reload the page and try again."))
+    key_request(user)
     options, challenge = keys.authentication_options(user)
     session["key_login"] = challenge.to_session()
     return current_app.response_class(options, mimetype="application/json")
@@ -247,12 +268,7 @@ def key_login_options():
 @limiter.limit(AUTH_LIMIT)
 def key_login():
     user = key_login_user()
-    if user is None:
-        return json_error(_("Please log in again."), 403)
-    body = key_request_body()
-    challenge = keys.Challenge.from_session(session.pop("key_login", None))  # once only
-    if body is None:
-        return json_error(_("The request was not understood. Reload the page and try again."))
+    body, challenge = key_request(user, "key_login")
     if codes_failed(user) >= MFA_MAX_FAILURES:
         return jsonify(redirect=ended_login_url(user))
     if throttle.is_paused(user.email):
