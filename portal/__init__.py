@@ -34,7 +34,7 @@ def create_app(config_class: type = Config) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from portal.core import db as _sqlite_settings  # noqa: F401 - registers the SQLite engine events
-    from portal.core import i18n, pagecache, production, security, templating, urls
+    from portal.core import fragments, i18n, pagecache, production, security, templating, urls
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -54,6 +54,7 @@ def create_app(config_class: type = Config) -> Flask:
     production.init_app(app)  # after i18n: the proxy headers are read first
     urls.init_app(app)  # after production, which refuses a missing BASE_URL there
     pagecache.init_app(app)
+    fragments.init_app(app)
 
     from portal.core import errors
 

@@ -79,6 +79,8 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = env_int("CACHE_SECONDS", 300)
     #: public pages for visitors without a session are kept this long (0: off); see portal/core/pagecache.py
     PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
+    #: rendered page blocks, kept under the data's version for at most this long (0: off); portal/core/fragments.py
+    FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300)
     #: memory:// counts in each process apart: with several gunicorn workers use Redis (redis://127.0.0.1:6379/0);
     #: production refuses memory:// with more than one worker (core/production.py)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -123,7 +125,8 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    CACHE_TYPE = "NullCache"  # every request sees the database as the test left it
+    #: kept as in production (one cache per app, so per test): shared pages must follow every change a test makes
+    CACHE_TYPE = "SimpleCache"
     PAGE_CACHE_SECONDS = 0
     COMMENT_MIN_SECONDS = 0  # the robot test sets its own
     RATELIMIT_STORAGE_URI = "memory://"

@@ -12,6 +12,7 @@ from portal.comments.forms import CommentForm, StatusLookupForm
 from portal.comments.models import Comment
 from portal.consultations import services as consultations
 from portal.core import timefmt
+from portal.core.fragments import shared_page
 from portal.core.i18n import current_lang
 from portal.documents import uploads
 from portal.documents.forms import intake_field
@@ -214,6 +215,7 @@ def _with_results_or_404(consultation_id: int):
 
 
 @bp.get("/consultations/<int:consultation_id>/results")
+@shared_page
 def results(consultation_id: int):
     from portal.comments.forms import ResultsFilterForm
     from portal.core.htmx import render_page

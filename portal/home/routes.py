@@ -5,12 +5,14 @@ from portal.areas import services as areas
 from portal.committees import services as committees
 from portal.consultations import services as consultations
 from portal.consultations.models import Phase
+from portal.core.fragments import shared_page
 from portal.extensions import db
 from portal.home import bp
 from portal.meetings import services as meetings
 
 
 @bp.get("/")
+@shared_page
 def index():
     return render_template(
         "home/public/index.html",

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from portal.areas.models import Area
 from portal.core.downloads import download
+from portal.core.fragments import current_version, shared_page
 from portal.core.htmx import render_page
 from portal.core.i18n import tr_text
 from portal.core.paging import page_arg, paginate
@@ -14,6 +15,7 @@ from portal.meetings.forms import MeetingFilterForm
 
 
 @bp.get("/meetings")
+@shared_page
 def index():
     areas, accommodations = services.filter_choices()
     form = MeetingFilterForm(request.args, areas=areas, accommodations=accommodations)
@@ -25,6 +27,7 @@ def index():
 
 
 @bp.get("/areas/<slug>")
+@shared_page
 def area(slug: str):
     """An area's page: it shows the area's meetings, so it lives here, above areas (docs/architecture.md)."""
     area = db.one_or_404(sa.select(Area).where(Area.slug == slug))
@@ -49,9 +52,9 @@ def calendar_ics():
     for value in (area, committee):
         if value is not None and (not value or len(value) > 60):
             abort(404)
-    # Calendar apps poll the feed all day and it changes a few times a week: built at most once per
-    # CACHE_SECONDS for each host, language and filter, not once per poll.
-    key = f"calendar.ics|{request.script_root}|{area}|{committee}"
+    # Calendar apps poll the feed all day and it changes a few times a week: built once for each version of
+    # the data (core/fragments.py), host, language and filter, and at most CACHE_SECONDS old, not once per poll.
+    key = f"calendar.ics|{current_version()}|{request.host}|{request.script_root}|{area}|{committee}"
     body = cache.get(key)
     if body is None:
         meetings = services.calendar_meetings(area, committee)

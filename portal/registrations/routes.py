@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.services import normalise_email
+from portal.core.fragments import shared_page
 from portal.core.i18n import current_lang
 from portal.extensions import limiter
 from portal.meetings import services as meetings
@@ -12,6 +13,7 @@ from portal.registrations.models import RegistrationStatus
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@shared_page
 def meeting(meeting_id: int):
     """The meeting page, where a resident registers: it shows the meeting and how registering stands, so it
     lives here, above meetings (docs/architecture.md)."""

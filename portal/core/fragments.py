@@ -1,0 +1,143 @@
+"""Public pages rendered once and served to everyone, keyed by the version of the data.
+
+Rendering a page (Jinja, translations, dates) and loading its rows costs far more than serving it, and the
+public pages change a few times a day while they are read thousands of times, by visitors with and without a
+session. A view marked `@shared_page` keeps its whole HTML in the configured cache (per process, or Redis
+shared by every worker and host) under a key made of:
+
+- the data version: one number in the `data_version` table, raised in the same transaction as every commit
+  that wrote to a table with public content (an engine event, so ORM flushes, bulk updates and raw SQL all
+  count). It is read once at the start of each page request, before the view reads its rows, so a page is
+  never kept under a version newer than the rows it shows;
+- the minute: what depends on the clock (upcoming or past, days left, registration closing) is at most a
+  minute late;
+- the language, host, URL with its query string, and page or htmx fragment.
+
+What is personal on such a page is only in the layout: the account menu (who is signed in, the log-out form's
+CSRF token) and flashed messages. While a shared page renders, base.html leaves a marker in their place; the
+markers are filled for each visitor when the page is sent. A view whose content depended on the visitor must
+not be marked (its response would then set a cookie or change the session, and is not kept anyway).
+FRAGMENT_CACHE_SECONDS=0 turns it off; the anonymous page cache (pagecache.py) still answers before this.
+"""
+
+import re
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, render_template, request, session
+from sqlalchemy.engine import Engine
+
+from portal.core import timefmt
+from portal.core.htmx import wants_fragment
+from portal.extensions import cache, db
+
+#: writes to these tables never change what a public page shows (logs, queues, sign-in secrets)
+PRIVATE_TABLES = frozenset({"audit_entries", "outbox_emails", "recovery_codes", "security_keys",
+                            "one_time_tokens", "sign_in_failures", "data_version"})
+_WRITE = re.compile(r'\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)', re.IGNORECASE)
+_WROTE, _TABLE_SEEN = "portal.wrote_public_data", "portal.data_version_table"
+#: the personal parts of the layout, as base.html includes them; markers stand in for them in a kept page
+PERSONAL = ("_account_nav.html", "_flashes.html")
+_KEPT_HEADERS = ("Content-Type", "Vary")
+
+data_version = sa.Table(
+    "data_version", db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+
+
+@sa.event.listens_for(Engine, "after_cursor_execute")
+def _note_write(conn, cursor, statement, parameters, context, executemany):
+    match = _WRITE.match(statement)
+    if match and match.group(1).lower() not in PRIVATE_TABLES:
+        conn.info[_WROTE] = True
+
+
+@sa.event.listens_for(Engine, "rollback")
+def _forget_write(conn):
+    conn.info.pop(_WROTE, None)
+
+
+@sa.event.listens_for(Engine, "commit")
+def _raise_version(conn):
+    # The last statement of the transaction, so its row lock is held only while it commits (and nothing is
+    # locked after it: no deadlock). A migration's own data changes may come before the table exists.
+    if not conn.info.pop(_WROTE, False):
+        return
+    if not conn.info.get(_TABLE_SEEN):
+        if not sa.inspect(conn).has_table("data_version"):
+            return
+        conn.info[_TABLE_SEEN] = True
+    conn.exec_driver_sql("UPDATE data_version SET version = version + 1")
+
+
+def _read_version() -> None:
+    if (request.method == "GET" and current_app.config["FRAGMENT_CACHE_SECONDS"] > 0
+            and not request.path.startswith(("/static/", "/healthz"))):
+        try:
+            g.data_version = db.session.execute(sa.select(data_version.c.version)).scalar()
+        except sa.exc.DBAPIError:
+            db.session.rollback()  # before the migration made the table: every page is rendered
+
+
+def current_version() -> int | None:
+    """The data version read at the start of this request (None: nothing may be kept under it)."""
+    return g.get("data_version")
+
+
+def _key() -> str | None:
+    version = current_version()
+    if version is None:
+        return None
+    minute = timefmt.now_utc().strftime("%Y%m%d%H%M")  # the module's clock, which tests move
+    return (f"shared|{version}|{minute}|{request.scheme}|{request.host}|{request.script_root}|"
+            f"{request.full_path}|{'htmx' if wants_fragment() else 'page'}")
+
+
+def _marker(template: str) -> str:
+    return f"<!--kyoso:personal:{template}-->"
+
+
+def rendering_shared_page() -> bool:
+    """True while a shared page renders: base.html then puts markers where the personal parts go."""
+    return g.get("rendering_shared_page", False)
+
+
+def _personalised(body: str) -> str:
+    for template in PERSONAL:
+        if _marker(template) in body:
+            body = body.replace(_marker(template), render_template(template), 1)
+    return body
+
+
+def shared_page(view):
+    """Serve the view's page from the cache when this version of it was rendered already (module docstring)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = _key()
+        kept = cache.get(key) if key else None
+        if kept is None:
+            g.rendering_shared_page = True
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            finally:
+                g.rendering_shared_page = False
+            if response.status_code != 200 or response.mimetype != "text/html" or response.direct_passthrough:
+                if response.mimetype == "text/html" and not response.direct_passthrough:
+                    response.set_data(_personalised(response.get_data(as_text=True)))
+                return response  # only a whole page is kept
+            kept = (response.get_data(as_text=True),
+                    [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS])
+            if key and not session.modified and "Set-Cookie" not in response.headers:
+                cache.set(key, kept, timeout=current_app.config["FRAGMENT_CACHE_SECONDS"])
+        body, headers = kept
+        return Response(_personalised(body), status=200, headers=headers)
+
+    return wrapper
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_read_version)
+    app.jinja_env.globals.update(rendering_shared_page=rendering_shared_page, personal_marker=_marker)
