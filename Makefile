@@ -94,9 +94,12 @@ lint: python
 clean:
 	rm -rf $(VENV) node_modules static/vendor static/vendor.new translations/*/LC_MESSAGES/*.mo
 
-# Figures, not tests: page speed on a large database (made once by seed-large under /tmp/kyoso-bench),
-# SQL per page, memory, page weight; then registrations per second and seats versus capacity.
+# Figures, not tests: page speed side by side with /healthz (wrk: apt-get install wrk), SQL per page, memory,
+# page weight, on BENCH_DATA=demo (default) or large (made once by seed-large under /tmp/kyoso-bench);
+# BENCH_ARGS=--quick for a short run, --markdown to put the table in README.md. Then registrations per
+# second and seats versus capacity, and sign-in timings.
+BENCH_DATA ?= demo
 bench: python assets translations
-	$(BIN)/python bench/pages.py
+	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/pages.py $(BENCH_ARGS)
 	$(BIN)/python bench/registrations.py
 	$(BIN)/python bench/enumeration.py
