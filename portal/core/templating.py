@@ -2,13 +2,18 @@
 
 import re
 
+from babel import numbers
 from flask import Flask
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from portal.core import assets, timefmt
-from portal.core.i18n import current_lang
+from portal.core.i18n import current_lang, resolved
+
+
+def format_decimal(number, format=None) -> str:
+    """flask_babel.format_decimal with the request's locale from resolved() (one lookup a request)."""
+    return numbers.format_decimal(number, format=format, locale=resolved().locale)
 
 
 def filesize(num: int | None) -> str:

@@ -6,13 +6,17 @@ year (令和7年) is computed here from the era start dates.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 
 from portal.core.i18n import current_lang
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+#: parsed once: a locale given by name is parsed again, and its data looked up again, on every call
+JA, EN = Locale.parse("ja"), Locale.parse("en")
 
 #: (first day, Japanese name, romanised name), newest first.
 ERAS = (
@@ -57,20 +61,27 @@ def era_year(day: date) -> tuple[str, str]:
 
 def format_day(day: date, lang: str | None = None) -> str:
     """令和7年(2025年)2月1日(土) / Sat 1 Feb 2025"""
-    lang = lang or current_lang()
+    if isinstance(day, datetime):  # its own calendar day, as Babel takes it; a datetime would be a poor cache key
+        day = day.date()
+    return _format_day(day, lang or current_lang())
+
+
+# A list page shows the same few days and months many times, and Babel takes tens of µs for each.
+@lru_cache(maxsize=4096)
+def _format_day(day: date, lang: str) -> str:
     if lang == "ja":
         era, year = era_year(day)
-        weekday = format_date(day, "E", locale="ja")
+        weekday = format_date(day, "E", locale=JA)
         return f"{era}{year}年({day.year}年){day.month}月{day.day}日({weekday})"
-    return format_date(day, "EEE d MMM y", locale="en")
+    return format_date(day, "EEE d MMM y", locale=EN)
 
 
 def _clock(value: datetime, lang: str, with_period: bool = True) -> str:
     if lang == "ja":
         return value.strftime("%H:%M")
-    text = format_time(value, "h:mm", locale="en")
+    text = format_time(value, "h:mm", locale=EN)
     if with_period:
-        text += " " + format_time(value, "a", locale="en").lower()
+        text += " " + format_time(value, "a", locale=EN).lower()
     return text
 
 
@@ -105,11 +116,15 @@ def format_datetime(value: datetime, lang: str | None = None) -> str:
 
 
 def format_month(year: int, month: int, lang: str | None = None) -> str:
-    lang = lang or current_lang()
+    return _format_month(year, month, lang or current_lang())
+
+
+@lru_cache(maxsize=1024)
+def _format_month(year: int, month: int, lang: str) -> str:
     if lang == "ja":
         era, era_y = era_year(date(year, month, 1))
         return f"{era}{era_y}年({year}年){month}月"
-    return format_date(date(year, month, 1), "MMMM y", locale="en")
+    return format_date(date(year, month, 1), "MMMM y", locale=EN)
 
 
 def days_left(deadline: datetime) -> int:
