@@ -35,7 +35,8 @@ from portal.extensions import cache, db
 PRIVATE_TABLES = frozenset({"audit_entries", "outbox_emails", "recovery_codes", "security_keys",
                             "one_time_tokens", "sign_in_failures", "data_version"})
 _WRITE = re.compile(r'\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)', re.IGNORECASE)
-_WROTE, _TABLE_SEEN = "portal.wrote_public_data", "portal.data_version_table"
+_WROTE = "portal.wrote_public_data"
+_RAISE = "UPDATE data_version SET version = version + 1"
 #: the personal parts of the layout, as base.html includes them; markers stand in for them in a kept page
 PERSONAL = ("_account_nav.html", "_flashes.html")
 _KEPT_HEADERS = ("Content-Type", "Vary")
@@ -62,14 +63,18 @@ def _forget_write(conn):
 @sa.event.listens_for(Engine, "commit")
 def _raise_version(conn):
     # The last statement of the transaction, so its row lock is held only while it commits (and nothing is
-    # locked after it: no deadlock). A migration's own data changes may come before the table exists.
+    # locked after it: no deadlock). The table may not exist (yet, or any more): a migration's own data changes
+    # run before the migration that makes it, a downgrade drops it; then there is nothing to raise. PostgreSQL
+    # would abort the whole transaction on the error, so it asks first, in the same statement.
     if not conn.info.pop(_WROTE, False):
         return
-    if not conn.info.get(_TABLE_SEEN):
-        if not sa.inspect(conn).has_table("data_version"):
-            return
-        conn.info[_TABLE_SEEN] = True
-    conn.exec_driver_sql("UPDATE data_version SET version = version + 1")
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("DO $$ BEGIN IF to_regclass('data_version') IS NOT NULL THEN " + _RAISE + "; END IF; END $$")
+        return
+    try:
+        conn.exec_driver_sql(_RAISE)
+    except sa.exc.OperationalError:
+        pass  # SQLite: no such table; the transaction goes on
 
 
 def _read_version() -> None:
