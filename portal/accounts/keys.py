@@ -9,19 +9,11 @@ before the key's last use is refused too, and a registration response cannot add
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-import webauthn
 from flask_babel import lazy_gettext as _l
-from webauthn.helpers import base64url_to_bytes
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from portal.accounts.models import SecurityKey, User
 from portal.audit.services import record
@@ -34,8 +26,19 @@ CHALLENGE_SECONDS = 300
 NAME_MAX = 60
 #: a registration or login response is a few kilobytes; anything much larger is not one
 BODY_MAX_BYTES = 32 * 1024
-#: what a broken or hostile response makes the library raise besides its own errors
-_BAD_INPUT = (WebAuthnException, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+# webauthn is imported in the functions that use it: with cryptography, pyOpenSSL and pyasn1 it is about 14 MB
+# and 0.3 s in every worker at start-up, for the few staff sign-ins that need it.
+
+
+def _bad_input() -> tuple[type[Exception], ...]:
+    """What a broken or hostile response makes the library raise besides its own errors."""
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    return WebAuthnException, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError
 
 
 class KeyProblem(Exception):
@@ -74,12 +77,21 @@ def relying_party() -> tuple[str, str]:
     return parts.hostname or "", f"{parts.scheme}://{parts.netloc}"
 
 
-def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
+def _descriptors(user: User) -> "list[PublicKeyCredentialDescriptor]":
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
     return [PublicKeyCredentialDescriptor(id=key.credential_id) for key in user.security_keys]
 
 
 def registration_options(user: User, rp_name: str) -> tuple[str, Challenge]:
     """The options for navigator.credentials.create() as JSON, and the challenge to keep."""
+    import webauthn
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     rp_id, _origin = relying_party()
     options = webauthn.generate_registration_options(
         rp_id=rp_id, rp_name=rp_name, user_id=f"kyoso-user-{user.id}".encode(), user_name=user.email,
@@ -91,6 +103,9 @@ def registration_options(user: User, rp_name: str) -> tuple[str, Challenge]:
 
 def authentication_options(user: User) -> tuple[str, Challenge]:
     """The options for navigator.credentials.get() (the user's own keys only) as JSON, and the challenge to keep."""
+    import webauthn
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     rp_id, _origin = relying_party()
     options = webauthn.generate_authentication_options(
         rp_id=rp_id, allow_credentials=_descriptors(user), user_verification=UserVerificationRequirement.PREFERRED)
@@ -113,11 +128,13 @@ def register_key(user: User, credential, challenge: Challenge | None, name) -> S
     name = key_name(name)
     if challenge is None or not challenge.fresh_for(user) or not isinstance(credential, dict):
         raise KeyProblem(_l("The key could not be added. Try again."))
+    import webauthn
+
     rp_id, origin = relying_party()
     try:
         verified = webauthn.verify_registration_response(
             credential=credential, expected_challenge=challenge.value, expected_rp_id=rp_id, expected_origin=origin)
-    except _BAD_INPUT:
+    except _bad_input():
         raise KeyProblem(_l("The key could not be added. Try again.")) from None
     taken = db.session.scalar(sa.select(SecurityKey.id).where(SecurityKey.credential_id == verified.credential_id))
     if taken is not None:
@@ -136,9 +153,12 @@ def check_key(user: User, credential, challenge: Challenge | None) -> SecurityKe
     response, a challenge not given to this user, too old, or given before the key was last used (a replay)."""
     if challenge is None or not challenge.fresh_for(user) or not isinstance(credential, dict):
         return None
+    import webauthn
+    from webauthn.helpers import base64url_to_bytes
+
     try:
         raw_id = base64url_to_bytes(credential.get("rawId") or credential.get("id") or "")
-    except _BAD_INPUT:
+    except _bad_input():
         return None
     key = next((k for k in user.security_keys if k.credential_id == raw_id), None)
     if key is None:
@@ -150,7 +170,7 @@ def check_key(user: User, credential, challenge: Challenge | None) -> SecurityKe
         verified = webauthn.verify_authentication_response(
             credential=credential, expected_challenge=challenge.value, expected_rp_id=rp_id, expected_origin=origin,
             credential_public_key=key.public_key, credential_current_sign_count=key.sign_count)
-    except _BAD_INPUT:
+    except _bad_input():
         return None
     key.sign_count, key.last_used_at = verified.new_sign_count, now_utc()
     record("security_key_used", key, {}, label=f"{user.email}: {key.name}"[:255], actor=user)

@@ -30,7 +30,7 @@ def render_page(template: str, block: str, **context):
     if wants_fragment():
         body = render_block(template, block, fragment=True, **context)
     else:
-        body = render_template(template, **context)
+        body = render_template(template, uses_htmx=True, **context)  # base.html loads htmx on these pages only
     response = make_response(body)
     response.vary.update(VARY)
     return response

@@ -9,23 +9,29 @@ header before anything is decoded; then the virus check (portal/documents/scanni
 refused and never written; a file no scanner could check is stored in quarantine (scan state "pending").
 """
 
+from __future__ import annotations
+
 import os
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NullObject
 
 from portal.core.normalize import clean_name
 from portal.documents import scanning, services
 from portal.documents.models import ScanStatus
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
+# pypdf and Pillow are imported in the functions that read a file: with the cryptography package it loads, pypdf
+# is about 15 MB in every worker, and only uploads need it.
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 #: what staff publish as documents
@@ -37,7 +43,6 @@ EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
 IMAGE_SIGNATURES = {PNG: b"\x89PNG\r\n\x1a\n", JPEG: b"\xff\xd8\xff"}
 #: the largest image accepted: a phone photo is 12–50 megapixels, a scanned A4 page at 600 dpi 35
 MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS = 10_000, 40_000_000
-Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow refuses to decode anything larger, wherever it is opened
 #: PDF names that make a reader run, open or submit something wherever they are (/AA: actions run by themselves)
 ACTIVE_PDF_NAMES = frozenset({"JavaScript", "JS", "Launch", "AA", "EmbeddedFile", "EmbeddedFiles", "RichMedia",
                               "XFA", "SubmitForm", "ImportData", "GoToE", "Sound", "Movie", "Rendition"})
@@ -152,6 +157,8 @@ def _read_pdf(data: bytes, read: Callable[[PdfReader], T]) -> T:
     LimitReachedError) and plain Python ones (AttributeError, RecursionError, …) from deep inside. None of them
     may become a server error, and no narrower list has held up against a fuzzer.
     """
+    from pypdf import PdfReader
+
     try:
         return read(PdfReader(BytesIO(data)))
     except UploadError:
@@ -209,6 +216,8 @@ def _active_objects(data: bytes) -> bool:
 
 def _has_active_object(reader: PdfReader) -> bool:
     """Every dictionary reachable from the trailer, resolved as a PDF reader would."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     todo, seen = [reader.trailer], set()
     while todo:
         obj = todo.pop()
@@ -230,10 +239,14 @@ def _has_active_object(reader: PdfReader) -> bool:
 
 
 def _resolved(obj):
+    from pypdf.generic import IndirectObject
+
     return obj.get_object() if isinstance(obj, IndirectObject) else obj
 
 
 def _active_dictionary(obj: DictionaryObject) -> bool:
+    from pypdf.generic import DictionaryObject, NameObject
+
     if any(str(key)[1:] in ACTIVE_PDF_NAMES for key in obj.keys()):
         return True
     kind = obj.get("/S")
@@ -252,6 +265,8 @@ def _shows_a_page(action) -> bool:
     /Next (or none at all). Anything else runs by itself when the file is opened: a chained /Next, or a GoToR,
     GoToE, URI, Launch, ImportData, SubmitForm, Thread, Sound, Movie, Rendition … that fetches, opens or sends
     something (a remote file on \\\\host\\share leaks the reader's Windows password hash)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NullObject
+
     if action is None or isinstance(action, ArrayObject | NullObject):
         return True
     return isinstance(action, DictionaryObject) and action.get("/S") == "/GoTo" and "/Next" not in action
@@ -274,6 +289,9 @@ def _check_image_size(data: bytes) -> None:
     too_large = UploadError(_l("The image is too large: at most %(side)s pixels a side and %(mp)s megapixels. "
                                "Make it smaller and try again.", side=f"{MAX_IMAGE_SIDE:,}",
                                mp=MAX_IMAGE_PIXELS // 1_000_000))
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow refuses to decode anything larger, wherever it is opened
     try:
         with Image.open(BytesIO(data)) as image:
             width, height = image.size
