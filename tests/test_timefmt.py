@@ -39,3 +39,29 @@ def test_month_bounds_are_tokyo_midnights():
 
 def test_kanji_term_numbers():
     assert [kanji_number(n) for n in (1, 8, 9, 10, 11, 20, 23)] == ["一", "八", "九", "十", "十一", "二十", "二十三"]
+
+
+def test_the_written_out_words_agree_with_babel_every_day_and_hour():
+    """Weekdays, months, the 12-hour clock and numbers are written out in timefmt/templating (Babel's locale
+    data would cost each worker ~6 MB); Babel, a dependency of Flask-Babel, still says what they must be."""
+    from datetime import timedelta
+
+    from babel.dates import format_date, format_time
+    from babel.numbers import format_decimal as babel_decimal
+
+    from portal.core.templating import format_decimal
+    from portal.core.timefmt import _clock, _format_month, format_day
+
+    day = date(2024, 1, 1)
+    while day < date(2028, 1, 1):
+        assert format_day(day, "en") == format_date(day, "EEE d MMM y", locale="en")
+        assert format_day(day, "ja").endswith(f"({format_date(day, 'E', locale='ja')})")
+        day += timedelta(days=1)
+    for month in range(1, 13):
+        assert _format_month(2026, month, "en") == format_date(date(2026, month, 1), "MMMM y", locale="en")
+    for hour in range(24):
+        moment = jst(2026, 5, 1, hour, 5)
+        babel = f"{format_time(moment, 'h:mm', locale='en')} {format_time(moment, 'a', locale='en').lower()}"
+        assert _clock(moment, "en") == babel
+    for number in (0, 7, 999, 1000, 12345, 1234567, 0.5, 1.0, 2.25, 15.7, 1023.9, 1234.5):
+        assert format_decimal(number) == babel_decimal(number, locale="ja") == babel_decimal(number, locale="en")

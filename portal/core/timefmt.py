@@ -1,22 +1,23 @@
 """Dates and times as Japanese and English residents read them.
 
-Times are stored in UTC and shown in Asia/Tokyo. Babel formats weekdays, months
-and clock times; it has no Japanese-calendar support in format_date, so the era
-year (令和7年) is computed here from the era start dates.
+Times are stored in UTC and shown in Asia/Tokyo. The era year (令和7年) is computed
+here from the era start dates (Babel's format_date has no Japanese calendar). The
+few words the dates need (weekdays, months, am/pm) are written out below for the two
+languages the portal speaks: Babel's locale data would cost every worker about 6 MB
+to say them. tests/test_timefmt.py checks that they agree with Babel's, day by day.
 """
 
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date, format_time
-
 from portal.core.i18n import current_lang
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-#: parsed once: a locale given by name is parsed again, and its data looked up again, on every call
-JA, EN = Locale.parse("ja"), Locale.parse("en")
+JA_WEEKDAYS = "月火水木金土日"
+EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
 
 #: (first day, Japanese name, romanised name), newest first.
 ERAS = (
@@ -71,17 +72,16 @@ def format_day(day: date, lang: str | None = None) -> str:
 def _format_day(day: date, lang: str) -> str:
     if lang == "ja":
         era, year = era_year(day)
-        weekday = format_date(day, "E", locale=JA)
-        return f"{era}{year}年({day.year}年){day.month}月{day.day}日({weekday})"
-    return format_date(day, "EEE d MMM y", locale=EN)
+        return f"{era}{year}年({day.year}年){day.month}月{day.day}日({JA_WEEKDAYS[day.weekday()]})"
+    return f"{EN_WEEKDAYS[day.weekday()]} {day.day} {EN_MONTHS[day.month - 1][:3]} {day.year}"
 
 
 def _clock(value: datetime, lang: str, with_period: bool = True) -> str:
     if lang == "ja":
         return value.strftime("%H:%M")
-    text = format_time(value, "h:mm", locale=EN)
+    text = f"{value.hour % 12 or 12}:{value.minute:02d}"
     if with_period:
-        text += " " + format_time(value, "a", locale=EN).lower()
+        text += " am" if value.hour < 12 else " pm"
     return text
 
 
@@ -124,7 +124,7 @@ def _format_month(year: int, month: int, lang: str) -> str:
     if lang == "ja":
         era, era_y = era_year(date(year, month, 1))
         return f"{era}{era_y}年({year}年){month}月"
-    return format_date(date(year, month, 1), "MMMM y", locale=EN)
+    return f"{EN_MONTHS[month - 1]} {year}"
 
 
 def days_left(deadline: datetime) -> int:
