@@ -71,7 +71,8 @@ class Comment(db.Model):
     section_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consultation_sections.id", ondelete="SET NULL"))
     name: Mapped[str | None] = mapped_column(sa.String(120))
     address: Mapped[str | None] = mapped_column(sa.String(255))
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: indexed for My page, which finds a resident's comments by account or by address
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     eligibility: Mapped[Eligibility | None] = mapped_column(enum_type(Eligibility, "eligibility"))
     #: help the submitter needs for the reply or to take part (large print, a phone call …)
@@ -98,6 +99,13 @@ class Comment(db.Model):
     consultation = relationship("Consultation")
     section = relationship(ConsultationSection)
     opinions = relationship("Opinion", back_populates="comment", cascade="all, delete-orphan", order_by="Opinion.position")
+
+    __table_args__ = (
+        # the results page counts a consultation's accepted comments by channel and by person
+        # (comments.services.result_counts) from this index alone, not from thousands of whole rows
+        sa.Index("ix_comments_consultation_id_status_people", "consultation_id", "status", "channel", "person_key",
+                 "email", "phone", "name", "address"),
+    )
 
     @property
     def status_title(self):
@@ -150,6 +158,11 @@ class Opinion(db.Model):
     comment = relationship(Comment, back_populates="opinions")
     section = relationship(ConsultationSection)
     group = relationship(OpinionGroup)
+
+    __table_args__ = (
+        # the results table pages and counts a consultation's opinions in their group order from this index
+        sa.Index("ix_opinions_consultation_id_group_id", "consultation_id", "group_id", "comment_id", "position"),
+    )
 
     @property
     def answer(self):

@@ -208,27 +208,27 @@ def status():
 
 def _with_results_or_404(consultation_id: int):
     """A published consultation whose results are published."""
-    consultation = consultations.public_consultation(consultation_id)
-    if consultation is None or consultation.results_published_at is None:
-        abort(404)
-    return consultation
+    return consultations.with_results(consultation_id) or abort(404)
 
 
 @bp.get("/consultations/<int:consultation_id>/results")
 @shared_page
 def results(consultation_id: int):
     from portal.comments.forms import ResultsFilterForm
-    from portal.core.htmx import render_page
+    from portal.core.htmx import render_page, wants_fragment
     from portal.core.paging import page_arg, paginate
     from portal.documents.services import published_documents
 
     consultation = _with_results_or_404(consultation_id)
     form = ResultsFilterForm(request.args, consultation=consultation)
     filters = form.valid_data()
-    pagination = paginate(services.opinions_query(consultation.id, filters), page_arg(), current_app.config["PER_PAGE"] * 5)
-    documents = published_documents(consultation_id=consultation.id)
+    pagination = paginate(services.opinions_query(consultation.id, filters), page_arg(),
+                          current_app.config["PER_PAGE"] * 5, keys_first=True)
+    # the htmx fragment is the table alone: the counts and documents around it are not read for it
+    whole_page = not wants_fragment()
     return render_page("comments/public/results.html", "results", consultation=consultation, form=form,
-                       pagination=pagination, counts=services.result_counts(consultation.id), documents=documents)
+                       pagination=pagination, counts=services.result_counts(consultation.id) if whole_page else None,
+                       documents=published_documents(consultation_id=consultation.id) if whole_page else None)
 
 
 @bp.get("/consultations/<int:consultation_id>/results.csv")

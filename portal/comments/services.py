@@ -163,9 +163,12 @@ def result_counts(consultation_id: int) -> dict:
         else_=sa.func.trim(sa.func.coalesce(Comment.name, "")) + "|" + sa.func.trim(sa.func.coalesce(Comment.address, "")),
     )
     accepted = sa.and_(Comment.consultation_id == consultation_id, Comment.status == CommentStatus.ACCEPTED)
-    rows = db.session.execute(sa.select(Comment.channel, sa.func.count()).where(accepted).group_by(Comment.channel))
-    counted = dict(rows.all())
-    people = db.session.scalar(sa.select(sa.func.count(sa.distinct(person))).where(accepted))
+    # one statement: the people, counted once (an uncorrelated subquery), ride along with each channel's row
+    distinct_people = sa.select(sa.func.count(sa.distinct(person))).where(accepted).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(Comment.channel, sa.func.count(), distinct_people).where(accepted).group_by(Comment.channel)).all()
+    counted = {channel: n for channel, n, _ in rows}
+    people = rows[0][2] if rows else 0
     by_channel = {channel: counted.get(channel, 0) for channel in CommentChannel}
     return {"comments": sum(counted.values()), "people": people,
             "by_channel": {k: v for k, v in by_channel.items() if v}}

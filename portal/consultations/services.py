@@ -53,6 +53,15 @@ def public_consultation(consultation_id: int) -> Consultation | None:
     return db.session.scalar(query)
 
 
+def with_results(consultation_id: int) -> Consultation | None:
+    """The consultation if residents may see its results (published, results published), else None; without the
+    places and documents public_consultation() loads: the results page shows no places, and reads the documents
+    only for the whole page, not for its htmx fragment."""
+    return db.session.scalar(
+        published().where(Consultation.id == consultation_id, Consultation.results_published_at.is_not(None))
+    )
+
+
 def staff_query(filters: dict):
     """Every consultation for the staff list: a state (draft or a phase), words in the title, a sort order."""
     state = filters.get("state")

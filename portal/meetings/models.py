@@ -73,7 +73,7 @@ class Meeting(db.Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind, "kind"), index=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind, "kind"))
     status: Mapped[MeetingStatus] = mapped_column(
         enum_type(MeetingStatus, "status"), default=MeetingStatus.DRAFT, index=True
     )
@@ -83,7 +83,7 @@ class Meeting(db.Model):
     summary_en: Mapped[str | None] = mapped_column(sa.Text)
     #: None = citywide
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id"), index=True)
-    committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"), index=True)
+    committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"))
     #: the committee meeting's number within its term (第3回)
     number: Mapped[int | None]
     format: Mapped[MeetingFormat] = mapped_column(
@@ -142,9 +142,12 @@ class Meeting(db.Model):
             "capacity IS NULL OR seats_taken + reserved_seats <= capacity", name="seats_within_capacity"
         ),
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
-        # the lists: published meetings in date order, overall and per area (ten years of meetings)
+        # the lists: published meetings in date order, overall and per area, kind or committee (ten years of
+        # meetings): each filter an equality before the date, so a page reads only its own rows
         sa.Index("ix_meetings_status_starts_at", "status", "starts_at"),
-        sa.Index("ix_meetings_area_id_starts_at", "area_id", "starts_at"),
+        sa.Index("ix_meetings_area_id_status_starts_at", "area_id", "status", "starts_at"),
+        sa.Index("ix_meetings_kind_status_starts_at", "kind", "status", "starts_at"),
+        sa.Index("ix_meetings_committee_id_status_starts_at", "committee_id", "status", "starts_at"),
     )
 
     @property

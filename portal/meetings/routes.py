@@ -20,7 +20,8 @@ def index():
     areas, accommodations = services.filter_choices()
     form = MeetingFilterForm(request.args, areas=areas, accommodations=accommodations)
     filters = form.valid_filters()
-    pagination = paginate(services.filtered_meetings(filters), page_arg(), current_app.config["PER_PAGE"])
+    pagination = paginate(services.filtered_meetings(filters), page_arg(), current_app.config["PER_PAGE"],
+                          keys_first=True)
     return render_page(
         "meetings/public/list.html", "results", form=form, filters=filters, pagination=pagination
     )

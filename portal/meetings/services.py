@@ -68,20 +68,12 @@ def past(limit: int, area_id: int | None = None):
     return db.session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit)).unique().all()
 
 
-def visible_meeting(meeting_id: int) -> Meeting | None:
-    """A meeting the public may open by URL (published or cancelled), with what its page shows; else None."""
-    query = (
-        sa.select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.status.in_(VISIBLE))
-        .options(
-            joinedload(Meeting.area),
-            joinedload(Meeting.venue),
-            joinedload(Meeting.committee),
-            selectinload(Meeting.accommodations),
-            selectinload(Meeting.agenda_items),
-            selectinload(Meeting.documents),
-        )
-    )
+def visible_meeting(meeting_id: int, page: bool = True) -> Meeting | None:
+    """A meeting the public may open by URL (published or cancelled), else None; with what its page shows, or
+    without the agenda and documents (page=False: the registration form, which shows neither)."""
+    query = with_listing_details(sa.select(Meeting).where(Meeting.id == meeting_id, Meeting.status.in_(VISIBLE)))
+    if page:
+        query = query.options(selectinload(Meeting.agenda_items), selectinload(Meeting.documents))
     return db.session.scalars(query).unique().one_or_none()
 
 

@@ -55,8 +55,9 @@ class Registration(db.Model):
     name: Mapped[str | None] = mapped_column(sa.String(120))
     #: in katakana (hiragana is converted)
     furigana: Mapped[str | None] = mapped_column(sa.String(120))
-    #: normalised: trimmed, NFKC, lower case; None for phone registrations without email, and after purging
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: normalised: trimmed, NFKC, lower case; None for phone registrations without email, and after purging;
+    #: indexed for My page, which finds a resident's registrations by account or by address
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     age_group: Mapped[AgeGroup | None] = mapped_column(enum_type(AgeGroup, "age_group"))
     companions: Mapped[int] = mapped_column(default=0)

@@ -55,7 +55,7 @@ def _form_page(meeting, form):
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute; 200 per hour", methods=["POST"])
 def register(meeting_id: int):
-    meeting = meetings.visible_meeting(meeting_id) or abort(404)
+    meeting = meetings.visible_meeting(meeting_id, page=False) or abort(404)
     reason = meeting.registration_closed_reason()
     if reason:
         return render_template("registrations/public/closed.html", meeting=meeting, reason=reason)
@@ -99,8 +99,8 @@ def register(meeting_id: int):
     return redirect(url_for("registrations.detail", token=services.token_for(registration)))
 
 
-def _registration_or_404(token: str):
-    registration = services.registration_for_token(token)
+def _registration_or_404(token: str, for_page: bool = False):
+    registration = services.registration_for_token(token, for_page)
     if registration is None:
         abort(404)
     return registration
@@ -127,7 +127,7 @@ def _refused(registration, token: str):
 
 @bp.get("/registrations/<token>")
 def detail(token: str):
-    return _detail_page(_registration_or_404(token), token)
+    return _detail_page(_registration_or_404(token, for_page=True), token)
 
 
 @bp.route("/registrations/<token>/confirm/<code>", methods=["GET", "POST"])

@@ -1,10 +1,13 @@
 """The signed links of a registration: its page, and the code a guest confirms their address with."""
 
+import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.registrations.models import Registration
+from portal.meetings.models import Meeting
+from portal.registrations.models import AccommodationRequest, Registration
 
 
 def _serializer(salt: str) -> URLSafeSerializer:
@@ -28,9 +31,18 @@ def _load(salt: str, token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def registration_for_token(token: str) -> Registration | None:
+def registration_for_token(token: str, for_page: bool = False) -> Registration | None:
+    """The registration of a signed link, or None; for_page: with what its page shows (the meeting and its venue,
+    the requests and their kinds of support) loaded in two statements instead of one per row."""
     registration_id = _load("registration", token)
-    return db.session.get(Registration, registration_id) if registration_id else None
+    if not registration_id:
+        return None
+    if not for_page:
+        return db.session.get(Registration, registration_id)
+    return db.session.scalar(sa.select(Registration).where(Registration.id == registration_id).options(
+        joinedload(Registration.meeting).joinedload(Meeting.venue),
+        selectinload(Registration.requests).joinedload(AccommodationRequest.accommodation),
+    ))
 
 
 def code_matches(registration: Registration, code: str) -> bool:

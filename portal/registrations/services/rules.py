@@ -42,6 +42,8 @@ WAITLIST_ORDER = (Registration.lottery_rank.is_(None), Registration.lottery_rank
 
 
 def waitlist_position(registration: Registration) -> int:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return 0  # not on the list: no need to read it
     waiting = db.session.scalars(
         sa.select(Registration.id).where(
             Registration.meeting_id == registration.meeting_id, Registration.status == RegistrationStatus.WAITLISTED,
