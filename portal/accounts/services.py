@@ -11,7 +11,7 @@ from datetime import timedelta
 import pyotp
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from portal.accounts.models import OneTimeToken, RecoveryCode, TokenPurpose, User, UserRole
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -147,7 +147,8 @@ def load_session_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
+    # with its roles in the same query: every signed-in page asks for them (the menu, access checks)
+    user = db.session.get(User, user_id, options=[joinedload(User.roles)])
     if user is None or user.session_version != version:
         return None
     return user

@@ -39,6 +39,7 @@ _WROTE = "portal.wrote_public_data"
 _RAISE = "UPDATE data_version SET version = version + 1"
 #: the personal parts of the layout, as base.html includes them; markers stand in for them in a kept page
 PERSONAL = ("_account_nav.html", "_flashes.html")
+_SPLIT = "<!--kyoso:personal:split-->"
 _KEPT_HEADERS = ("Content-Type", "Vary")
 
 data_version = sa.Table(
@@ -81,7 +82,8 @@ def _read_version() -> None:
     if (request.method == "GET" and current_app.config["FRAGMENT_CACHE_SECONDS"] > 0
             and not request.path.startswith(("/static/", "/healthz"))):
         try:
-            g.data_version = db.session.execute(sa.select(data_version.c.version)).scalar()
+            # plain SQL on the session's connection: one small read on every page, without the ORM's work
+            g.data_version = db.session.connection().exec_driver_sql("SELECT version FROM data_version").scalar()
         except sa.exc.DBAPIError:
             db.session.rollback()  # before the migration made the table: every page is rendered
 
@@ -110,9 +112,14 @@ def rendering_shared_page() -> bool:
 
 
 def _personalised(body: str) -> str:
-    for template in PERSONAL:
-        if _marker(template) in body:
-            body = body.replace(_marker(template), render_template(template), 1)
+    """The page with its markers replaced by this visitor's parts, rendered together (one template context)."""
+    if "_flashes" not in session:  # nothing flashed (Flask keeps messages there): no need to render them
+        body = body.replace(_marker("_flashes.html"), "", 1)
+    wanted = [template for template in PERSONAL if _marker(template) in body]
+    if wanted:
+        parts = render_template("_personal.html", templates=wanted, split=_SPLIT).split(_SPLIT)
+        for template, html in zip(wanted, parts, strict=True):
+            body = body.replace(_marker(template), html, 1)
     return body
 
 
