@@ -111,3 +111,28 @@ def test_a_missing_page_under_a_shared_view_is_a_plain_404(client):
     response = client.get("/meetings/999999")
     page = response.get_data(as_text=True)
     assert response.status_code == 404 and "kyoso:personal" not in page and "ログイン" in page
+
+
+def test_only_the_parameters_a_page_reads_make_a_kept_variant(client, factory):
+    factory.meeting(title_ja="防災を考える会")
+    for path, kept in (("/meetings?when=past&page=1", True), ("/meetings?utm_source=mail", False),
+                       ("/areas?x=1", False)):
+        first = client.get(path)
+        with count_queries() as statements:
+            again = client.get(path)
+        assert again.status_code == 200 and again.data == first.data, path
+        # junk is rendered each time, never stored (nor is the version even read for it)
+        assert (statements == ["SELECT version FROM data_version"]) is kept, (path, statements)
+
+
+def test_a_cache_server_that_is_down_costs_speed_not_the_page(client, factory, monkeypatch):
+    from portal.extensions import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    factory.meeting(title_ja="防災を考える会")
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    response = client.get("/meetings")
+    assert response.status_code == 200 and "防災を考える会" in response.get_data(as_text=True)

@@ -5,6 +5,6 @@ from portal.core.fragments import shared_page
 
 
 @bp.get("/areas")
-@shared_page
+@shared_page()
 def index():
     return render_template("areas/public/list.html", areas=services.all_areas())

@@ -212,7 +212,7 @@ def _with_results_or_404(consultation_id: int):
 
 
 @bp.get("/consultations/<int:consultation_id>/results")
-@shared_page
+@shared_page(query=("section", "category", "page"))  # the filter form and paging
 def results(consultation_id: int):
     from portal.comments.forms import ResultsFilterForm
     from portal.core.htmx import render_page, wants_fragment

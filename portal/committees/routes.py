@@ -5,7 +5,7 @@ from portal.core.fragments import shared_page
 
 
 @bp.get("/committees")
-@shared_page
+@shared_page()
 def index():
     committees = services.published_committees()
     return render_template(
@@ -15,7 +15,7 @@ def index():
 
 
 @bp.get("/committees/<slug>")
-@shared_page
+@shared_page()
 def detail(slug: str):
     committee = services.published_committee(slug) or abort(404)
     term = services.current_term(committee)
@@ -33,7 +33,7 @@ def detail(slug: str):
 
 
 @bp.get("/committees/<slug>/terms/<int:number>")
-@shared_page
+@shared_page()
 def term(slug: str, number: int):
     committee = services.published_committee(slug) or abort(404)
     term = services.term_numbered(committee, number) or abort(404)

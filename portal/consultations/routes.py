@@ -7,7 +7,7 @@ from portal.core.paging import page_arg, paginate
 
 
 @bp.get("/consultations")
-@shared_page
+@shared_page(query=("page",))
 def index():
     groups = [(phase, services.list_phase(phase)) for phase in (Phase.OPEN, Phase.UPCOMING, Phase.REVIEWING)]
     results = paginate(services.in_phase(Phase.RESULTS), page_arg(), current_app.config["PER_PAGE"])
@@ -17,7 +17,7 @@ def index():
 
 
 @bp.get("/consultations/<int:consultation_id>")
-@shared_page
+@shared_page()
 def detail(consultation_id: int):
     consultation = services.public_consultation(consultation_id) or abort(404)
     return render_template("consultations/public/detail.html", consultation=consultation)

@@ -7,11 +7,15 @@ shared by every worker and host) under a key made of:
 
 - the data version: one number in the `data_version` table, raised in the same transaction as every commit
   that wrote to a table with public content (an engine event, so ORM flushes, bulk updates and raw SQL all
-  count). It is read once at the start of each page request, before the view reads its rows, so a page is
-  never kept under a version newer than the rows it shows;
+  count). It is read once per request, before the view reads its rows, so a page is never kept under a
+  version newer than the rows it shows;
 - the minute: what depends on the clock (upcoming or past, days left, registration closing) is at most a
-  minute late;
-- the language, host, URL with its query string, and page or htmx fragment.
+  minute late, and a page is kept only until its minute ends;
+- the language, scheme, host, URL with its query string (only the parameters the view reads: a URL with any
+  other is rendered and not kept), and page or htmx fragment.
+
+Writes to PRIVATE_TABLES (logs, queues, accounts) keep the version. If the cache server is down, pages are
+rendered as if nothing was kept.
 
 What is personal on such a page is only in the layout: the account menu (who is signed in, the log-out form's
 CSRF token) and flashed messages. While a shared page renders, base.html leaves a marker in their place; the
@@ -33,9 +37,10 @@ from portal.extensions import cache, db
 
 #: writes to these tables never change what a public page shows (logs, queues, sign-in secrets)
 PRIVATE_TABLES = frozenset({"audit_entries", "outbox_emails", "recovery_codes", "security_keys",
-                            "one_time_tokens", "sign_in_failures", "data_version"})
+                            "one_time_tokens", "sign_in_failures", "users", "user_roles",
+                            "accommodation_requests", "comment_uploads", "data_version"})
 _WRITE = re.compile(r'\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)', re.IGNORECASE)
-_WROTE = "portal.wrote_public_data"
+_WROTE, _VERSION = "portal.wrote_public_data", "portal.data_version"
 _RAISE = "UPDATE data_version SET version = version + 1"
 #: the personal parts of the layout, as base.html includes them; markers stand in for them in a kept page
 PERSONAL = ("_account_nav.html", "_flashes.html")
@@ -74,32 +79,41 @@ def _raise_version(conn):
         return
     try:
         conn.exec_driver_sql(_RAISE)
-    except sa.exc.OperationalError:
-        pass  # SQLite: no such table; the transaction goes on
-
-
-def _read_version() -> None:
-    if (request.method == "GET" and current_app.config["FRAGMENT_CACHE_SECONDS"] > 0
-            and not request.path.startswith(("/static/", "/healthz"))):
-        try:
-            # plain SQL on the session's connection: one small read on every page, without the ORM's work
-            g.data_version = db.session.connection().exec_driver_sql("SELECT version FROM data_version").scalar()
-        except sa.exc.DBAPIError:
-            db.session.rollback()  # before the migration made the table: every page is rendered
+    except sa.exc.OperationalError as error:
+        if "no such table" not in str(error):
+            raise  # a locked or broken database: the commit must not pretend
+        # SQLite goes on with the transaction after a failed statement
 
 
 def current_version() -> int | None:
-    """The data version read at the start of this request (None: nothing may be kept under it)."""
-    return g.get("data_version")
+    """The data version this request reads under (None: nothing may be kept). Read once, before the view reads
+    its rows: shared_page asks before calling the view, the calendar feed before querying."""
+    if _VERSION not in request.environ:  # per request (g may outlive a request where a caller holds the context)
+        request.environ[_VERSION] = None
+        if current_app.config["FRAGMENT_CACHE_SECONDS"] > 0:
+            try:
+                # plain SQL on the session's connection: a small read, without the ORM's work
+                request.environ[_VERSION] = db.session.connection().exec_driver_sql(
+                    "SELECT version FROM data_version").scalar()
+            except sa.exc.DBAPIError:
+                db.session.rollback()  # before the migration made the table: every page is rendered
+    return request.environ[_VERSION]
 
 
-def _key() -> str | None:
+def _key(query: tuple[str, ...]) -> str | None:
+    if any(name not in query for name in request.args):
+        return None  # a parameter the view does not read (utm=…, junk): rendered, never kept, so no key per variant
     version = current_version()
     if version is None:
         return None
     minute = timefmt.now_utc().strftime("%Y%m%d%H%M")  # the module's clock, which tests move
     return (f"shared|{version}|{minute}|{request.scheme}|{request.host}|{request.script_root}|"
             f"{request.full_path}|{'htmx' if wants_fragment() else 'page'}")
+
+
+def _seconds_left() -> int:
+    """Until the minute in the key ends: a kept page is never looked up after that, so it need not stay."""
+    return min(current_app.config["FRAGMENT_CACHE_SECONDS"], 61 - timefmt.now_utc().second)
 
 
 def _marker(template: str) -> str:
@@ -123,33 +137,53 @@ def _personalised(body: str) -> str:
     return body
 
 
-def shared_page(view):
-    """Serve the view's page from the cache when this version of it was rendered already (module docstring)."""
+def shared_page(query: tuple[str, ...] = ()):
+    """Serve the view's page from the cache when this version of it was rendered already (module docstring).
+    `query`: the URL parameters the view reads; a request with any other is rendered and not kept."""
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        key = _key()
-        kept = cache.get(key) if key else None
-        if kept is None:
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            key = _key(query)
+            kept = _cached(key)
+            if kept is not None:
+                body, headers = kept
+                return Response(_personalised(body), status=200, headers=headers)
             g.rendering_shared_page = True
             try:
                 response = current_app.make_response(view(*args, **kwargs))
             finally:
                 g.rendering_shared_page = False
-            if response.status_code != 200 or response.mimetype != "text/html" or response.direct_passthrough:
-                if response.mimetype == "text/html" and not response.direct_passthrough:
-                    response.set_data(_personalised(response.get_data(as_text=True)))
-                return response  # only a whole page is kept
-            kept = (response.get_data(as_text=True),
-                    [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS])
-            if key and not session.modified and "Set-Cookie" not in response.headers:
-                cache.set(key, kept, timeout=current_app.config["FRAGMENT_CACHE_SECONDS"])
-        body, headers = kept
-        return Response(_personalised(body), status=200, headers=headers)
+            if response.mimetype != "text/html" or response.direct_passthrough:
+                return response
+            body = response.get_data(as_text=True)
+            if (key and response.status_code == 200 and not session.modified
+                    and "Set-Cookie" not in response.headers):
+                _keep(key, (body, [(k, v) for k, v in response.headers.items() if k in _KEPT_HEADERS]))
+            response.set_data(_personalised(body))
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+def _cached(key: str | None):
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache server (Redis) is down: render the page instead
+        current_app.logger.warning("shared pages: the cache could not be read", exc_info=True)
+        return None
+
+
+def _keep(key: str, kept: tuple) -> None:
+    try:
+        cache.set(key, kept, timeout=_seconds_left())
+    except Exception:  # noqa: BLE001 - as above: the page is served all the same
+        current_app.logger.warning("shared pages: the cache could not be written", exc_info=True)
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_read_version)
     app.jinja_env.globals.update(rendering_shared_page=rendering_shared_page, personal_marker=_marker)

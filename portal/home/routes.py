@@ -12,7 +12,7 @@ from portal.meetings import services as meetings
 
 
 @bp.get("/")
-@shared_page
+@shared_page()
 def index():
     return render_template(
         "home/public/index.html",

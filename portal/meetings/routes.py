@@ -15,7 +15,7 @@ from portal.meetings.forms import MeetingFilterForm
 
 
 @bp.get("/meetings")
-@shared_page
+@shared_page(query=("kind", "area", "month", "when", "acc", "seats", "page"))  # the filter form and paging
 def index():
     areas, accommodations = services.filter_choices()
     form = MeetingFilterForm(request.args, areas=areas, accommodations=accommodations)
@@ -28,7 +28,7 @@ def index():
 
 
 @bp.get("/areas/<slug>")
-@shared_page
+@shared_page()
 def area(slug: str):
     """An area's page: it shows the area's meetings, so it lives here, above areas (docs/architecture.md)."""
     area = db.one_or_404(sa.select(Area).where(Area.slug == slug))

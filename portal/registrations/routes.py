@@ -13,7 +13,7 @@ from portal.registrations.models import RegistrationStatus
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@shared_page
+@shared_page()
 def meeting(meeting_id: int):
     """The meeting page, where a resident registers: it shows the meeting and how registering stands, so it
     lives here, above meetings (docs/architecture.md)."""
