@@ -63,7 +63,8 @@ def _note_write(conn, cursor, statement, parameters, context, executemany):
 
 @sa.event.listens_for(Engine, "rollback")
 def _forget_write(conn):
-    conn.info.pop(_WROTE, None)
+    if not conn.invalidated:  # a lost connection is thrown away with what it noted (and reading it would raise)
+        conn.info.pop(_WROTE, None)
 
 
 @sa.event.listens_for(Engine, "commit")
