@@ -1,10 +1,13 @@
+from datetime import date
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.core.forms import CheckboxesField, ChoiceField, OptionalSelectField, QueryForm, TokyoDateTimeField
-from portal.core.i18n import tr_text
+from portal.core.i18n import current_lang, tr_text
 from portal.core.reference import choosable
 from portal.core.timefmt import format_month, next_months
 from portal.meetings.models import MeetingFormat, MeetingKind, MeetingStatus
@@ -25,11 +28,7 @@ class MeetingFilterForm(QueryForm):
         self.kind.choices = [("", _l("All kinds"))] + MeetingKind.choices()
         areas, accommodations = choosable(areas), choosable(accommodations)
         self.area.choices = [("", _l("All areas and citywide"))] + [(a.slug, tr_text(a, "name")) for a in areas]
-        # Two years back and one ahead: the range residents look for; older meetings are on committee pages.
-        months = next_months(36, start=_two_years_ago())
-        self.month.choices = [("", _l("Any month"))] + [
-            (f"{y:04d}-{m:02d}", format_month(y, m)) for y, m in months
-        ]
+        self.month.choices = [("", _l("Any month")), *_month_choices(_two_years_ago(), current_lang())]
         self.when.choices = [("upcoming", _l("Upcoming")), ("past", _l("Past"))]
         self.acc.choices = [(a.code, tr_text(a, "name")) for a in accommodations]
 
@@ -42,6 +41,13 @@ class MeetingFilterForm(QueryForm):
             if not field.errors and field.data:
                 values[name] = field.data
         return values
+
+
+@lru_cache(maxsize=8)
+def _month_choices(start: date, lang: str) -> tuple[tuple[str, str], ...]:
+    """Two years back and one ahead: the range residents look for (older meetings are on committee pages).
+    The same for every request of a day in one language, so built once."""
+    return tuple((f"{y:04d}-{m:02d}", format_month(y, m, lang)) for y, m in next_months(36, start=start))
 
 
 def _two_years_ago():

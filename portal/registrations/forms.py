@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -125,19 +126,28 @@ class RegistrationForm(FlaskForm):
 def registration_form(meeting, formdata=None, form_class=RegistrationForm, **kwargs) -> RegistrationForm:
     """A registration form with a checkbox (and, where needed, a details question) per kind of support the
     meeting offers that is not retired, in the language of the page."""
+    offered = choosable(meeting.accommodations)
+    questions = tuple((a.id, tr_text(a, "name"), tr_text(a, "details_prompt") if a.details_prompt_ja else None)
+                      for a in offered)
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return _form_class(form_class, questions)(accommodations=offered, lang=current_lang(), **kwargs)
+
+
+@lru_cache(maxsize=256)
+def _form_class(form_class, questions: tuple) -> type:
+    """The form class for these questions (id, label, details prompt or None): made once, not in every request
+    (a class of its own, whose fields WTForms sorts again the first time it is used)."""
 
     class MeetingRegistrationForm(form_class):
         pass
 
-    offered = choosable(meeting.accommodations)
-    for accommodation in offered:
-        setattr(MeetingRegistrationForm, f"acc_{accommodation.id}", BooleanField(tr_text(accommodation, "name")))
-        if accommodation.details_prompt_ja:
-            setattr(MeetingRegistrationForm, f"acc_{accommodation.id}_details",
-                    TextAreaField(tr_text(accommodation, "details_prompt"), [Optional(), Length(max=1000)]))
-    if formdata is not None:
-        kwargs["formdata"] = formdata
-    return MeetingRegistrationForm(accommodations=offered, lang=current_lang(), **kwargs)
+    for accommodation_id, label, details_prompt in questions:
+        setattr(MeetingRegistrationForm, f"acc_{accommodation_id}", BooleanField(label))
+        if details_prompt is not None:
+            setattr(MeetingRegistrationForm, f"acc_{accommodation_id}_details",
+                    TextAreaField(details_prompt, [Optional(), Length(max=1000)]))
+    return MeetingRegistrationForm
 
 
 class CompanionsForm(FlaskForm):
