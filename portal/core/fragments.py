@@ -35,7 +35,8 @@ from portal.core import timefmt
 from portal.core.htmx import wants_fragment
 from portal.extensions import cache, db
 
-#: writes to these tables never change what a public page shows (logs, queues, sign-in secrets)
+#: writes to these tables never change what a public page shows (logs, queues, accounts and their secrets,
+#: what residents ask for privately)
 PRIVATE_TABLES = frozenset({"audit_entries", "outbox_emails", "recovery_codes", "security_keys",
                             "one_time_tokens", "sign_in_failures", "users", "user_roles",
                             "accommodation_requests", "comment_uploads", "data_version"})
